@@ -1,0 +1,104 @@
+// The queue's region of linear memory.
+//
+// Memory is imported and sized by the bindings once, when the queue is made; it
+// never grows. Everything the queue owns lies in one region that starts just past
+// AssemblyScript's static data (`__heap_base`), so the data segments that every
+// instantiation re-applies can never land on live queue state.
+//
+//   region ──►┌───────────────────────────────────────────────────────────────┐
+//      +0     │ MAGIC           "rQ" + 2       written once by init          │
+//      +4     │ VERSION         layout version                                │
+//      +8     │ CAPACITY        slots in the ring                             │
+//     +12     │ MAX_SIZE        bytes per slot (largest message)              │
+//     +16     │ ONE_LAP         next power of two above CAPACITY              │
+//     +20     │ STATE           0 blank · 1 initialising · 2 ready (CAS)      │
+//     +24     │ CLOSED          0 open · 1 closed: writes fail with EPIPE     │
+//     +28     │ TOTAL_BYTES     where the region ends                         │
+//             ├──────────────── own cache line ───────────────────────────────┤
+//     +64     │ HEAD            stamp of the next message to read             │
+//             ├──────────────── own cache line ───────────────────────────────┤
+//    +128     │ TAIL            stamp of the next slot to write               │
+//             ├──────────────── own cache line ───────────────────────────────┤
+//    +192     │ WRITE_SIGNAL    bumped after every publish (readers wait)     │
+//    +196     │ READERS_WAITING how many readers sleep on WRITE_SIGNAL        │
+//             ├──────────────── own cache line ───────────────────────────────┤
+//    +256     │ READ_SIGNAL     bumped after every consume (writers wait)     │
+//    +260     │ WRITERS_WAITING how many writers sleep on READ_SIGNAL         │
+//             ├───────────────────────────────────────────────────────────────┤
+//    +320     │ STAMPS          CAPACITY × i32, one per slot                  │
+//             │ LENGTHS         CAPACITY × i32, bytes held by each slot       │
+//             ├──────────────── padding to a 64 KiB page boundary ────────────┤
+//   slots ──► │ SLOT 0          MAX_SIZE bytes                                │
+//             │ …                                                             │
+//             │ SLOT CAPACITY-1                                               │
+//             └───────────────────────────────────────────────────────────────┘
+//
+// The slots start on a page boundary: the default 16 × 4096 bytes of slots are
+// exactly one 64 KiB page, and the whole default queue is two pages.
+//
+// A stamp is a lap number and a slot index in one word: `lap | index`, with laps
+// counted in steps of ONE_LAP so that the index is `stamp & (ONE_LAP - 1)` and the
+// word wraps around 2^32 cleanly.
+
+@inline export const MAGIC: i32 = 0x72510002; // "rQ", version 2 of the layout
+@inline export const VERSION: i32 = 2;
+
+@inline export const MAGIC_OFFSET: usize = 0;
+@inline export const VERSION_OFFSET: usize = 4;
+@inline export const CAPACITY_OFFSET: usize = 8;
+@inline export const MAX_SIZE_OFFSET: usize = 12;
+@inline export const ONE_LAP_OFFSET: usize = 16;
+@inline export const STATE_OFFSET: usize = 20;
+@inline export const CLOSED_OFFSET: usize = 24;
+@inline export const TOTAL_BYTES_OFFSET: usize = 28;
+@inline export const HEAD_OFFSET: usize = 64;
+@inline export const TAIL_OFFSET: usize = 128;
+@inline export const WRITE_SIGNAL_OFFSET: usize = 192;
+@inline export const READERS_WAITING_OFFSET: usize = 196;
+@inline export const READ_SIGNAL_OFFSET: usize = 256;
+@inline export const WRITERS_WAITING_OFFSET: usize = 260;
+@inline export const STAMPS_OFFSET: usize = 320;
+
+@inline export const STATE_BLANK: i32 = 0;
+@inline export const STATE_INITIALISING: i32 = 1;
+@inline export const STATE_READY: i32 = 2;
+
+@inline export const PAGE_BYTES: usize = 65536;
+@inline export const CACHE_LINE: usize = 64;
+
+/** Limits that keep every offset well inside a 32-bit address space. */
+@inline export const MAX_CAPACITY: i32 = 1 << 20;
+@inline export const MAX_MESSAGE_SIZE: i32 = 1 << 26;
+@inline export const MAX_TOTAL_BYTES: u64 = 1 << 30;
+
+/** Where the queue's region starts: the first cache line past the static data. */
+@inline export function regionStart(): usize {
+  return (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
+}
+
+@inline export function alignUp(value: u64, alignment: u64): u64 {
+  return (value + alignment - 1) & ~(alignment - 1);
+}
+
+/** Offset of the length table, after one stamp per slot. */
+@inline export function lengthsOffset(region: usize, capacity: i32): usize {
+  return region + STAMPS_OFFSET + (<usize>capacity << 2);
+}
+
+/** Offset of slot 0: the first page boundary past the length table. */
+export function slotsOffset(region: usize, capacity: i32): u64 {
+  return alignUp(<u64>lengthsOffset(region, capacity) + (<u64>capacity << 2), PAGE_BYTES);
+}
+
+/** Where the region ends for this shape, or 0 if the shape is out of bounds. */
+export function regionEnd(region: usize, capacity: i32, maxSize: i32): u64 {
+  if (capacity < 1 || capacity > MAX_CAPACITY) return 0;
+  if (maxSize < 1 || maxSize > MAX_MESSAGE_SIZE) return 0;
+  const end = slotsOffset(region, capacity) + <u64>capacity * <u64>maxSize;
+  return end > MAX_TOTAL_BYTES ? 0 : end;
+}
+
+/** The smallest power of two strictly greater than capacity. */
+export function oneLapFor(capacity: i32): i32 {
+  return 1 << (32 - clz<i32>(capacity));
+}

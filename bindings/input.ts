@@ -1,0 +1,121 @@
+// Checks of what callers pass in. Each throws a TypeError or RangeError that
+// says what was expected; none of them touches a queue.
+
+const SharedArrayBufferClass: SharedArrayBufferConstructor | undefined = globalThis.SharedArrayBuffer;
+
+/** What `write` accepts: bytes in any view or buffer, or a string to encode as UTF-8. */
+export type MessageData = ArrayBufferView | ArrayBuffer | string;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object" || typeof value === "function") {
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  return typeof value;
+}
+
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  return value instanceof ArrayBuffer || Object.prototype.toString.call(value) === "[object ArrayBuffer]";
+}
+
+function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  return (SharedArrayBufferClass !== undefined && buffer instanceof SharedArrayBufferClass)
+    || Object.prototype.toString.call(buffer) === "[object SharedArrayBuffer]";
+}
+
+/** A detached buffer reads as empty; only an empty view needs the closer look. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if ("detached" in buffer) return (buffer as ArrayBuffer & { detached: boolean }).detached;
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The bytes of a message to write, as a Uint8Array over the caller's memory
+ * (no copy; a new view only when given another kind of view or a buffer).
+ */
+export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
+  let bytes: Uint8Array;
+  if (data instanceof Uint8Array) {
+    bytes = data;
+  } else if (ArrayBuffer.isView(data)) {
+    bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } else if (isArrayBuffer(data)) {
+    if (isDetached(data)) throw new TypeError(`${method}: the ArrayBuffer is detached`);
+    return new Uint8Array(data);
+  } else if (isSharedBuffer(data as ArrayBufferLike)) {
+    throw new TypeError(`${method}: a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
+  } else {
+    throw new TypeError(`${method}: expected a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describe(data)}`);
+  }
+  if (bytes.length === 0 && isDetached(bytes.buffer)) {
+    throw new TypeError(`${method}: the view's ArrayBuffer is detached`);
+  }
+  if (isSharedBuffer(bytes.buffer)) {
+    throw new TypeError(`${method}: a view on a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
+  }
+  return bytes;
+}
+
+/** The buffer a read copies into: any ArrayBufferView, seen as bytes. */
+export function destinationBytes(buffer: unknown, method: string): Uint8Array {
+  let bytes: Uint8Array;
+  if (buffer instanceof Uint8Array) {
+    bytes = buffer;
+  } else if (ArrayBuffer.isView(buffer)) {
+    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } else {
+    throw new TypeError(`${method}: expected a Uint8Array (or another ArrayBufferView) to copy into, got ${describe(buffer)}`);
+  }
+  if (bytes.length === 0 && isDetached(bytes.buffer)) {
+    throw new TypeError(`${method}: the buffer's ArrayBuffer is detached`);
+  }
+  return bytes;
+}
+
+/** UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** An option that must be a whole number in [min, max], or absent. */
+export function integerOption(options: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") throw new TypeError(`option ${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`option ${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** The options object itself: absent, or a plain object with only known keys. */
+export function optionsObject(options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`unknown option "${key}"; known options are ${known.join(", ")}`);
+  }
+  return options as Record<string, unknown>;
+}
+
+export { describe };

@@ -1,0 +1,24 @@
+/**
+ * The error codes a queue operation can fail with, named after the errno values
+ * the original kernel device returns.
+ */
+export type QueueErrorCode =
+  | "ENOSPC"    // the queue is full
+  | "EINVAL"    // the message is larger than the queue's largest message
+  | "EMSGSIZE"  // the buffer given to readInto is shorter than the next message
+  | "EPIPE"     // the queue is closed to writes
+  | "ETIMEDOUT" // a wait ran out of time
+  | "EIO"       // the queue's memory does not hold a valid queue
+  | "EBADF"     // a closed reader was used
+  | "ENOTSUP";  // shared memory is not available here
+
+/** Thrown by queue operations; `code` says which failure it is. */
+export class QueueError extends Error {
+  readonly code: QueueErrorCode;
+
+  constructor(code: QueueErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "QueueError";
+    this.code = code;
+  }
+}
