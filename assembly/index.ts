@@ -155,6 +155,7 @@ export function closedAt(): usize { return region + CLOSED_OFFSET; }
  * The size is checked first, so nothing is reserved for a message too big.
  */
 export function claim(length: i32): i32 {
+  assert(region != 0, "rustqueue core used before init or attach");
   if (<u32>length > <u32>maxSize) return TOO_BIG;
   if (!headerIntact()) return CORRUPT;
   if (atomic.load<i32>(region + CLOSED_OFFSET) != 0) return CLOSED;
