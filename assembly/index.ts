@@ -16,7 +16,8 @@
 //   * Readers: `peek` names the message at HEAD without taking it; the bindings
 //     copy it out; `commit` then takes it by CAS on HEAD and frees the slot in the
 //     same straight-line wasm. A reader killed mid-copy has taken nothing; a
-//     reader that loses the CAS retries, and its torn copy is discarded.
+//     reader that loses the CAS retries, and its torn copy is discarded. A queue
+//     no other thread can see uses `take`, which does both before the copy.
 //
 // Every value read back from memory is checked before it is used as an index or
 // a length; a bad one yields CORRUPT (EIO in the bindings), never an access
@@ -59,8 +60,6 @@ let concurrent: bool = false;
 
 /** The stamp behind the last `claim` or `peek`: what `commit` takes. Per instance, so per thread. */
 let lastStamp: i32 = 0;
-/** The slot behind the last `peek`. */
-let lastSlot: i32 = 0;
 
 /** Pages of memory a queue of this shape needs, or 0 if the shape is out of bounds. */
 export function pagesFor(capacityWanted: i32, maxSizeWanted: i32): i32 {
@@ -188,8 +187,9 @@ export function claim(length: i32): i32 {
 }
 
 /**
- * Names the message at HEAD without taking it. Returns its length, or EMPTY;
- * `peekedSlot()` then says where it is and `commit()` takes it.
+ * Names the message at HEAD without taking it: returns `slot * (MAX_SIZE + 1) +
+ * length`, one number so that one call answers both (it stays under 2^31, as
+ * the region is at most 1 GiB), or EMPTY. `commit()` then takes it.
  */
 export function peek(): i32 {
   if (!headerIntact()) return CORRUPT;
@@ -202,8 +202,7 @@ export function peek(): i32 {
       const length = atomic.load<i32>(lengthsAt + (<usize>index << 2));
       if (<u32>length > <u32>maxSize) return CORRUPT;
       lastStamp = head;
-      lastSlot = index;
-      return length;
+      return index * (maxSize + 1) + length;
     } else if (stamp == head) {
       // Nothing published here. With other threads, a writer may be between
       // claim and publish: its message is not sent yet, so the queue reads empty.
@@ -218,8 +217,15 @@ export function peek(): i32 {
   return BUSY;
 }
 
-export function peekedSlot(): i32 {
-  return lastSlot;
+/**
+ * `peek` and `commit` in one call, for a queue no other thread can touch: the
+ * slot is free once this returns, and the caller copies from it before writing.
+ */
+export function take(): i32 {
+  const found = peek();
+  if (found < 0) return found;
+  const taken = commitStamp(lastStamp);
+  return taken == 1 ? found : CORRUPT;
 }
 
 /**
@@ -263,9 +269,9 @@ export function count(): i32 {
 export function clear(): i32 {
   let dropped = 0;
   while (true) {
-    const length = peek();
-    if (length == EMPTY) return dropped;
-    if (length < 0) return length;
+    const found = peek();
+    if (found == EMPTY) return dropped;
+    if (found < 0) return found;
     const taken = commitStamp(lastStamp);
     if (taken < 0) return taken;
     dropped += taken;

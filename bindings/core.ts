@@ -19,8 +19,8 @@ export interface CoreExports {
   closedAt(): number;
   claim(length: number): number;
   peek(): number;
-  peekedSlot(): number;
   commit(): number;
+  take(): number;
   count(): number;
   clear(): number;
   close(): void;

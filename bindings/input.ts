@@ -19,6 +19,7 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
 }
 
 function isSharedBuffer(buffer: ArrayBufferLike): boolean {
+  if (buffer instanceof ArrayBuffer) return false;
   return (SharedArrayBufferClass !== undefined && buffer instanceof SharedArrayBufferClass)
     || Object.prototype.toString.call(buffer) === "[object SharedArrayBuffer]";
 }
@@ -35,12 +36,21 @@ function isDetached(buffer: ArrayBufferLike): boolean {
 }
 
 /**
+ * The last Uint8Array that passed every check. Asking a view for its buffer costs
+ * more than the rest of a small write, and a view's buffer never changes, so a
+ * caller writing from one reused array pays for the check once. (Detaching is
+ * still caught: a detached view has length 0, which is always checked.)
+ */
+let lastAccepted: Uint8Array | null = null;
+
+/**
  * The bytes of a message to write, as a Uint8Array over the caller's memory
  * (no copy; a new view only when given another kind of view or a buffer).
  */
 export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) {
+    if (data === lastAccepted && data.length !== 0) return data;
     bytes = data;
   } else if (ArrayBuffer.isView(data)) {
     bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -58,6 +68,7 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
   if (isSharedBuffer(bytes.buffer)) {
     throw new TypeError(`${method}: a view on a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
   }
+  if (bytes === data) lastAccepted = bytes;
   return bytes;
 }
 

@@ -49,6 +49,10 @@ export class MessageQueue {
   /** Int32Array index of slot 0's stamp, and of its length. */
   readonly #stamps: number;
   readonly #lengths: number;
+  /** `#find` packs a message's slot and length as `slot * #stride + length`. */
+  readonly #stride: number;
+  /** Whether the message `#find` returned was only named (peek), not yet taken. */
+  #peeked = false;
   readonly #shared: boolean;
   readonly #log: ((line: string) => void) | undefined;
   /** Views of whole slots, made on first use, for TextEncoder.encodeInto. */
@@ -95,6 +99,7 @@ export class MessageQueue {
     this.#slots = core.slotsStart();
     this.#stamps = core.stampsStart() >> 2;
     this.#lengths = core.lengthsStart() >> 2;
+    this.#stride = maxSize + 1;
     this.#shared = !!shared;
     this.#log = log as ((line: string) => void) | undefined;
     this.#log?.(`rustqueue: module loaded (capacity ${capacity} messages)`);
@@ -136,26 +141,29 @@ export class MessageQueue {
 
   /** Dequeues the next message as a new Uint8Array the caller owns, or null when empty. */
   read(): Uint8Array | null {
-    for (let attempt = 0; ; attempt++) {
-      const length = this.#peek(attempt);
-      if (length < 0) return null;
-      const message = new Uint8Array(length);
-      this.#copyOut(this.#core.peekedSlot(), length, message);
-      if (this.#commit()) return message;
+    for (;;) {
+      const found = this.#find(true);
+      if (found < 0) return null;
+      const slot = (found / this.#stride) | 0;
+      const length = found - slot * this.#stride;
+      const message = this.#copyOut(slot, length, new Uint8Array(length));
+      if (this.#taken()) return message;
     }
   }
 
   /** Dequeues the next message decoded as UTF-8, or null when empty. */
   readText(): string | null {
-    for (let attempt = 0; ; attempt++) {
-      const length = this.#peek(attempt);
-      if (length < 0) return null;
+    for (;;) {
+      const found = this.#find(true);
+      if (found < 0) return null;
+      const slot = (found / this.#stride) | 0;
+      const length = found - slot * this.#stride;
       // TextDecoder refuses views of shared memory, so those are copied first.
       const view = this.#shared
-        ? this.#copyOut(this.#core.peekedSlot(), length, this.#scratchBytes()).subarray(0, length)
-        : this.#messageView(this.#core.peekedSlot(), length);
+        ? this.#copyOut(slot, length, this.#scratchBytes()).subarray(0, length)
+        : this.#messageView(slot, length);
       const text = decoder.decode(view);
-      if (this.#commit()) return text;
+      if (this.#taken()) return text;
     }
   }
 
@@ -166,15 +174,18 @@ export class MessageQueue {
    */
   readInto(buffer: ArrayBufferView): number | null {
     const destination = destinationBytes(buffer, "readInto");
-    for (let attempt = 0; ; attempt++) {
-      const length = this.#peek(attempt);
-      if (length < 0) return null;
+    const alwaysFits = destination.length >= this.#maxSize;
+    for (;;) {
+      const found = this.#find(alwaysFits);
+      if (found < 0) return null;
+      const slot = (found / this.#stride) | 0;
+      const length = found - slot * this.#stride;
       if (length > destination.length) {
         throw new QueueError("EMSGSIZE",
           `the next message is ${length} bytes, longer than the ${destination.length}-byte buffer; it stays queued`);
       }
-      this.#copyOut(this.#core.peekedSlot(), length, destination);
-      if (this.#commit()) return length;
+      this.#copyOut(slot, length, destination);
+      if (this.#taken()) return length;
     }
   }
 
@@ -200,13 +211,14 @@ export class MessageQueue {
    * @internal
    */
   dequeueFor(destination: Uint8Array): number | Uint8Array | null {
-    for (let attempt = 0; ; attempt++) {
-      const length = this.#peek(attempt);
-      if (length < 0) return null;
+    for (;;) {
+      const found = this.#find(true);
+      if (found < 0) return null;
+      const slot = (found / this.#stride) | 0;
+      const length = found - slot * this.#stride;
       const fits = length <= destination.length;
-      const target = fits ? destination : new Uint8Array(length);
-      this.#copyOut(this.#core.peekedSlot(), length, target);
-      if (this.#commit()) return fits ? length : target;
+      const target = this.#copyOut(slot, length, fits ? destination : new Uint8Array(length));
+      if (this.#taken()) return fits ? length : target;
     }
   }
 
@@ -216,10 +228,21 @@ export class MessageQueue {
     const length = bytes.length;
     const slot = this.#claim(length, throwWhenFull);
     if (slot < 0) return -1;
-    // Between claim and publish: one copy and one atomic add, no call or loop,
-    // so a terminated thread cannot stop half way (see assembly/index.ts).
-    this.#bytes.set(bytes, this.#slots + slot * this.#maxSize);
-    Atomics.add(this.#words, this.#stamps + slot, 1);
+    const at = this.#slots + slot * this.#maxSize;
+    if (this.#shared) {
+      // Between claim and publish: one copy and one atomic add, no call or loop,
+      // so a terminated thread cannot stop half way (see assembly/index.ts).
+      this.#bytes.set(bytes, at);
+      Atomics.add(this.#words, this.#stamps + slot, 1);
+    } else {
+      if (length <= SMALL_COPY) {
+        const slotBytes = this.#bytes;
+        for (let i = 0; i < length; i++) slotBytes[at + i] = bytes[i]!;
+      } else {
+        this.#bytes.set(bytes, at);
+      }
+      this.#words[this.#stamps + slot]!++;
+    }
     this.#published(length);
     return length;
   }
@@ -234,7 +257,7 @@ export class MessageQueue {
       if (slot < 0) return -1;
       const { written } = encoder.encodeInto(text, this.#slotView(slot));
       this.#words[this.#lengths + slot] = written;
-      Atomics.add(this.#words, this.#stamps + slot, 1);
+      this.#words[this.#stamps + slot]!++;
       this.#published(written);
       return written;
     }
@@ -254,7 +277,7 @@ export class MessageQueue {
 
   /** Claims a slot for `length` bytes: its index, or -1 when full and not throwing. */
   #claim(length: number, throwWhenFull: boolean): number {
-    const started = this.#shared ? performance.now() : 0;
+    let busySince = 0;
     for (;;) {
       const slot = this.#core.claim(length);
       if (slot >= 0) return slot;
@@ -268,29 +291,40 @@ export class MessageQueue {
         case CLOSED:
           throw new QueueError("EPIPE", "the queue is closed: no more writes");
         case BUSY:
-          if (this.#shared && performance.now() - started < BUSY_LIMIT_MS) continue;
+          busySince ||= performance.now();
+          if (this.#shared && performance.now() - busySince < BUSY_LIMIT_MS) continue;
       }
       throw this.#corrupt(slot);
     }
   }
 
-  /** Length of the message at the head, or -1 when there is none. */
-  #peek(attempt: number): number {
-    const started = this.#shared && attempt > 0 ? performance.now() : 0;
+  /**
+   * The next message as `slot * stride + length`, or -1 when there is none.
+   * Alone in its thread, a queue whose caller takes any length (`willTake`)
+   * takes the message at once; otherwise it is only named, and `#taken` takes it.
+   */
+  #find(willTake: boolean): number {
+    this.#peeked = this.#shared || !willTake;
+    let busySince = 0;
     for (;;) {
-      const length = this.#core.peek();
-      if (length >= 0) return length;
-      if (length === EMPTY) return -1;
-      if (length === BUSY && this.#shared && performance.now() - started < BUSY_LIMIT_MS) continue;
-      throw this.#corrupt(length);
+      const found = this.#peeked ? this.#core.peek() : this.#core.take();
+      if (found >= 0) return found;
+      if (found === EMPTY) return -1;
+      if (found === BUSY && this.#shared) {
+        busySince ||= performance.now();
+        if (performance.now() - busySince < BUSY_LIMIT_MS) continue;
+      }
+      throw this.#corrupt(found);
     }
   }
 
-  /** Takes the peeked message; false when another thread's reader took it first. */
-  #commit(): boolean {
-    const taken = this.#core.commit();
-    if (taken < 0) throw this.#corrupt(taken);
-    if (taken === 0) return false;
+  /** After the copy: takes a named message, false if another thread's reader took it first. */
+  #taken(): boolean {
+    if (this.#peeked) {
+      const taken = this.#core.commit();
+      if (taken < 0) throw this.#corrupt(taken);
+      if (taken === 0) return false;
+    }
     this.#logDequeued();
     return true;
   }

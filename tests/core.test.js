@@ -67,12 +67,13 @@ test("claim, peek and commit follow the ring; status codes for full, too big, em
   for (let i = 0; i < 4; i++) assert.is(put(c, new Uint8Array([i])), i);
   assert.is(exports.claim(1), FULL);
   assert.is(exports.count(), 4);
-  assert.is(exports.peek(), 1);
-  assert.is(exports.peekedSlot(), 0);
+  assert.is(exports.peek(), 0 * 9 + 1, "slot 0, 1 byte, packed as slot × (8 + 1) + length");
   assert.is(exports.commit(), 1);
   assert.is(exports.count(), 3);
+  assert.is(exports.take(), 1 * 9 + 1);
+  assert.is(exports.count(), 2);
   assert.is(put(c, new Uint8Array([4])), 0);
-  assert.is(exports.clear(), 4);
+  assert.is(exports.clear(), 3);
   assert.is(exports.peek(), EMPTY);
   exports.close();
   assert.is(exports.isClosed(), 1);
