@@ -10,7 +10,9 @@ export class MessageQueue extends ReleaseMessageQueue {
   static override [CORE_MODULES] = embeddedModules("debug", debugUnshared, debugShared);
 }
 
-export type { MessageQueueOptions } from "./message-queue.js";
+export type { MessageQueueOptions, AttachOptions } from "./message-queue.js";
+export type { QueueHandle } from "./handle.js";
+export type { WaitOptions } from "./wait-options.js";
 export { QueueReader } from "./queue-reader.js";
 export { QueueError, type QueueErrorCode } from "./queue-error.js";
 export type { MessageData } from "./input.js";

@@ -8,7 +8,9 @@ import releaseShared from "./generated/release-shared.js";
 
 MessageQueue[CORE_MODULES] = embeddedModules("release", releaseUnshared, releaseShared);
 
-export { MessageQueue, type MessageQueueOptions } from "./message-queue.js";
+export { MessageQueue, type MessageQueueOptions, type AttachOptions } from "./message-queue.js";
+export type { QueueHandle } from "./handle.js";
+export type { WaitOptions } from "./wait-options.js";
 export { QueueReader } from "./queue-reader.js";
 export { QueueError, type QueueErrorCode } from "./queue-error.js";
 export type { MessageData } from "./input.js";

@@ -3,11 +3,15 @@
 // status codes into QueueErrors, and copies bytes between the caller's buffers
 // and the slots, which it sees through typed arrays over the core's memory.
 
+import { type ChangeSignal, LocalChangeSignal, SharedChangeSignal } from "./change-signal.js";
 import { type CoreExports, type CoreModules, instantiateCore, pagesFor } from "./core.js";
+import { handleMemory, makeHandle, type QueueHandle } from "./handle.js";
 import { destinationBytes, type MessageData, messageBytes, integerOption, optionsObject, utf8Length, describe } from "./input.js";
 import { QueueError } from "./queue-error.js";
 import { QueueReader } from "./queue-reader.js";
 import { BUSY, CLOSED, CORRUPT, EMPTY, FULL, TOO_BIG } from "./status.js";
+import { readableFrom, writableTo } from "./streams.js";
+import { abortable, type Deadline, deadlineOf, remaining, type WaitOptions } from "./wait-options.js";
 
 export interface MessageQueueOptions {
   /** Most messages held at once. Default 16, from 1 to 1,048,576. */
@@ -18,6 +22,11 @@ export interface MessageQueueOptions {
   log?: (line: string) => void;
   /** Put the queue in a shared WebAssembly.Memory, so that workers can attach to it. */
   shared?: boolean;
+}
+
+export interface AttachOptions {
+  /** Receives this thread's log lines, prefixed "rustqueue: ". */
+  log?: (line: string) => void;
 }
 
 const OPTION_NAMES = ["capacity", "maxMessageSize", "log", "shared"] as const;
@@ -33,6 +42,14 @@ export const CORE_MODULES = Symbol("rustqueue.coreModules");
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** What to do when the queue is full: throw ENOSPC, return -1 (tryWrite), or return -1 without a log line (a waiting send). */
+const THROW = 0;
+const RETURN = 1;
+const QUIETLY = 2;
+
+/** A checked handle on its way from `attach` to the constructor, which alone can set private fields. */
+let attaching: { memory: WebAssembly.Memory; core: CoreExports; log: ((line: string) => void) | undefined } | undefined;
 
 export class MessageQueue {
   /** Set by each entry point: the release build, the debug build, or workerd's imported modules. */
@@ -53,6 +70,11 @@ export class MessageQueue {
   readonly #stride: number;
   /** Whether the message `#find` returned was only named (peek), not yet taken. */
   #peeked = false;
+  /** Counts writes (readers wait on it) and takes (writers wait on it). */
+  readonly #writtenSignal: ChangeSignal;
+  readonly #takenSignal: ChangeSignal;
+  #readable: ReadableStream<Uint8Array> | undefined;
+  #writable: WritableStream<MessageData> | undefined;
   readonly #shared: boolean;
   readonly #log: ((line: string) => void) | undefined;
   /** Views of whole slots, made on first use, for TextEncoder.encodeInto. */
@@ -62,47 +84,96 @@ export class MessageQueue {
   /** Private bytes for strings that must be encoded before a slot is claimed. */
   #scratch: Uint8Array | undefined;
 
+  /** Makes a queue; with `{ shared: true }` its memory can be attached from other threads. */
   constructor(options?: MessageQueueOptions) {
-    const known = optionsObject(options, OPTION_NAMES);
-    const capacity = integerOption(known, "capacity", 16, 1, MAX_CAPACITY);
-    const maxSize = integerOption(known, "maxMessageSize", 4096, 1, MAX_MESSAGE_SIZE);
-    const log = known.log;
-    if (log !== undefined && typeof log !== "function") {
-      throw new TypeError(`option log must be a function, got ${describe(log)}`);
+    let memory: WebAssembly.Memory;
+    let core: CoreExports;
+    let log: ((line: string) => void) | undefined;
+    let shared: boolean;
+    if (attaching) {
+      ({ memory, core, log } = attaching);
+      attaching = undefined;
+      shared = true;
+    } else {
+      const known = optionsObject(options, OPTION_NAMES);
+      const capacity = integerOption(known, "capacity", 16, 1, MAX_CAPACITY);
+      const maxSize = integerOption(known, "maxMessageSize", 4096, 1, MAX_MESSAGE_SIZE);
+      log = logOption(known.log);
+      if (known.shared !== undefined && typeof known.shared !== "boolean") {
+        throw new TypeError(`option shared must be a boolean, got ${describe(known.shared)}`);
+      }
+      shared = known.shared === true;
+      if (shared && typeof SharedArrayBuffer === "undefined") {
+        throw new QueueError("ENOTSUP", "shared queues need SharedArrayBuffer, which this context lacks: "
+          + "in a browser, serve the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin "
+          + "and Cross-Origin-Embedder-Policy: require-corp)");
+      }
+      const modules = coreModulesOf(new.target);
+      const module = shared ? modules.shared() : modules.unshared();
+      const pages = pagesFor(module, shared, capacity, maxSize);
+      if (pages === 0) {
+        throw new RangeError(`a queue of ${capacity} messages of ${maxSize} bytes exceeds the 1 GiB limit`);
+      }
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared } as WebAssembly.MemoryDescriptor);
+      core = instantiateCore(module, memory);
+      const status = core.init(capacity, maxSize, shared ? 1 : 0);
+      if (status !== 0) throw new QueueError("EIO", `the queue core refused to initialise (status ${status})`);
+      log?.(`rustqueue: module loaded (capacity ${capacity} messages)`);
     }
-    const shared = known.shared;
-    if (shared !== undefined && typeof shared !== "boolean") {
-      throw new TypeError(`option shared must be a boolean, got ${describe(shared)}`);
-    }
-    if (shared && typeof SharedArrayBuffer === "undefined") {
-      throw new QueueError("ENOTSUP", "shared queues need SharedArrayBuffer, which this context lacks: "
-        + "in a browser, serve the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin "
-        + "and Cross-Origin-Embedder-Policy: require-corp)");
-    }
-    const modules = coreModulesOf(new.target);
-    const module = shared ? modules.shared() : modules.unshared();
-    const pages = pagesFor(module, !!shared, capacity, maxSize);
-    if (pages === 0) {
-      throw new RangeError(`a queue of ${capacity} messages of ${maxSize} bytes exceeds the 1 GiB limit`);
-    }
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: !!shared } as WebAssembly.MemoryDescriptor);
-    const core = instantiateCore(module, memory);
-    const status = core.init(capacity, maxSize, shared ? 1 : 0);
-    if (status !== 0) throw new QueueError("EIO", `the queue core refused to initialise (status ${status})`);
 
     this.#core = core;
     this.#memory = memory;
     this.#bytes = new Uint8Array(memory.buffer);
     this.#words = new Int32Array(memory.buffer);
-    this.#capacity = capacity;
-    this.#maxSize = maxSize;
+    this.#capacity = core.capacityOf();
+    this.#maxSize = core.maxSizeOf();
     this.#slots = core.slotsStart();
     this.#stamps = core.stampsStart() >> 2;
     this.#lengths = core.lengthsStart() >> 2;
-    this.#stride = maxSize + 1;
-    this.#shared = !!shared;
-    this.#log = log as ((line: string) => void) | undefined;
-    this.#log?.(`rustqueue: module loaded (capacity ${capacity} messages)`);
+    this.#stride = this.#maxSize + 1;
+    this.#shared = shared;
+    this.#log = log;
+    this.#writtenSignal = shared ? new SharedChangeSignal(this.#words, core.writeSignalAt() >> 2, core.readersWaitingAt() >> 2) : new LocalChangeSignal();
+    this.#takenSignal = shared ? new SharedChangeSignal(this.#words, core.readSignalAt() >> 2, core.writersWaitingAt() >> 2) : new LocalChangeSignal();
+  }
+
+  /**
+   * The same queue, in this thread, from the `handle` of a shared queue that
+   * another thread posted here. The core checks the memory's header before use.
+   */
+  static attach<T extends typeof MessageQueue>(this: T, handle: QueueHandle, options?: AttachOptions): InstanceType<T> {
+    const known = optionsObject(options, ["log"]);
+    const log = logOption(known.log);
+    const memory = handleMemory(handle);
+    let core: CoreExports;
+    try {
+      core = instantiateCore(coreModulesOf(this).shared(), memory);
+    } catch (error) {
+      throw new TypeError(`MessageQueue.attach: handle.memory cannot hold a rustqueue core (${(error as Error).message})`, { cause: error });
+    }
+    const status = core.attach(1);
+    if (status !== 0) {
+      throw new QueueError("EIO", "MessageQueue.attach: handle.memory does not hold a valid rustqueue queue of this version");
+    }
+    attaching = { memory, core, log };
+    try {
+      return new this() as InstanceType<T>;
+    } finally {
+      attaching = undefined;
+    }
+  }
+
+  /** What another thread needs to attach to this queue: post it to a worker. Shared queues only. */
+  get handle(): QueueHandle {
+    if (!this.#shared) {
+      throw new QueueError("ENOTSUP", "only a queue made with { shared: true } has a handle to share");
+    }
+    return makeHandle(this.#memory);
+  }
+
+  /** True when the queue lives in shared memory. */
+  get shared(): boolean {
+    return this.#shared;
   }
 
   /** Most messages the queue holds at once. */
@@ -131,12 +202,12 @@ export class MessageQueue {
    * EINVAL when the message is larger than `maxMessageSize`, EPIPE once closed.
    */
   write(data: MessageData): number {
-    return this.#write(data, "write", true);
+    return this.#write(data, "write", THROW);
   }
 
   /** Like `write`, but returns false instead of throwing when the queue is full. */
   tryWrite(data: MessageData): boolean {
-    return this.#write(data, "tryWrite", false) >= 0;
+    return this.#write(data, "tryWrite", RETURN) >= 0;
   }
 
   /** Dequeues the next message as a new Uint8Array the caller owns, or null when empty. */
@@ -147,7 +218,7 @@ export class MessageQueue {
       const slot = (found / this.#stride) | 0;
       const length = found - slot * this.#stride;
       const message = this.#copyOut(slot, length, new Uint8Array(length));
-      if (this.#taken()) return message;
+      if (this.#finishTake()) return message;
     }
   }
 
@@ -163,7 +234,7 @@ export class MessageQueue {
         ? this.#copyOut(slot, length, this.#scratchBytes()).subarray(0, length)
         : this.#messageView(slot, length);
       const text = decoder.decode(view);
-      if (this.#taken()) return text;
+      if (this.#finishTake()) return text;
     }
   }
 
@@ -185,7 +256,7 @@ export class MessageQueue {
           `the next message is ${length} bytes, longer than the ${destination.length}-byte buffer; it stays queued`);
       }
       this.#copyOut(slot, length, destination);
-      if (this.#taken()) return length;
+      if (this.#finishTake()) return length;
     }
   }
 
@@ -197,12 +268,112 @@ export class MessageQueue {
   /** Drops every queued message. */
   clear(): void {
     const dropped = this.#check(this.#core.clear());
+    if (dropped > 0) this.#takenSignal.notify(true);
     for (let i = 0; i < dropped; i++) this.#logDequeued();
   }
 
-  /** Refuses writes from now on (EPIPE); readers still drain what is queued. */
+  /**
+   * Refuses writes from now on (EPIPE) in every thread, and wakes every waiter:
+   * writers then throw EPIPE, readers drain what is left and then get null.
+   */
   close(): void {
     this.#core.close();
+    this.#writtenSignal.notify(true);
+    this.#takenSignal.notify(true);
+  }
+
+  /**
+   * Enqueues one message, waiting for space while the queue is full. Resolves to
+   * the bytes enqueued; rejects with ETIMEDOUT after `timeout` ms, with the
+   * signal's reason when it aborts, and with EPIPE once the queue is closed.
+   */
+  async send(data: MessageData, options?: WaitOptions): Promise<number> {
+    const deadline = deadlineOf(options, "send", true);
+    for (;;) {
+      const seen = this.#takenSignal.snapshot();
+      remaining(deadline, "send");
+      const written = this.#write(data, "send", QUIETLY);
+      if (written >= 0) return written;
+      await abortable(this.#takenSignal.waitAsync(seen, remaining(deadline, "send")), deadline);
+    }
+  }
+
+  /**
+   * Dequeues the next message, waiting while the queue is empty. Resolves to a
+   * new Uint8Array, or to null once the queue is closed and drained.
+   */
+  receive(options?: WaitOptions): Promise<Uint8Array | null> {
+    return this.#receive(options, "receive", () => this.read());
+  }
+
+  /** Like `receive`, into `buffer` (see `readInto`): resolves to the length, or null once closed and drained. */
+  receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
+    destinationBytes(buffer, "receiveInto");
+    return this.#receive(options, "receiveInto", () => this.readInto(buffer));
+  }
+
+  /**
+   * `send` that blocks the thread instead (workers, Node, Deno, Bun; not a
+   * browser's main thread). On an unshared queue nothing can make space while
+   * this thread blocks, so a full one throws EDEADLK.
+   */
+  sendSync(data: MessageData, options?: Omit<WaitOptions, "signal">): number {
+    const deadline = deadlineOf(options, "sendSync", false);
+    for (;;) {
+      const seen = this.#takenSignal.snapshot();
+      const written = this.#write(data, "sendSync", QUIETLY);
+      if (written >= 0) return written;
+      this.#takenSignal.waitSync(seen, remaining(deadline, "sendSync"));
+    }
+  }
+
+  /** `receive` that blocks the thread instead; null once the queue is closed and drained. */
+  receiveSync(options?: Omit<WaitOptions, "signal">): Uint8Array | null {
+    return this.#receiveSync(options, "receiveSync", () => this.read());
+  }
+
+  /** `receiveSync` into `buffer`, allocating nothing: the length, or null once closed and drained. */
+  receiveIntoSync(buffer: ArrayBufferView, options?: Omit<WaitOptions, "signal">): number | null {
+    destinationBytes(buffer, "receiveIntoSync");
+    return this.#receiveSync(options, "receiveIntoSync", () => this.readInto(buffer));
+  }
+
+  /** Every message until the queue is closed and drained, waiting for each. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    for (let message; (message = await this.receive()) !== null;) yield message;
+  }
+
+  /** The queue as a WHATWG ReadableStream of messages: pulled one at a time, so it holds none back. */
+  get readable(): ReadableStream<Uint8Array> {
+    return (this.#readable ??= readableFrom(this));
+  }
+
+  /** The queue as a WHATWG WritableStream: each chunk is sent, waiting for space; closing it closes the queue. */
+  get writable(): WritableStream<MessageData> {
+    return (this.#writable ??= writableTo(this));
+  }
+
+  async #receive<T>(options: WaitOptions | undefined, method: string, take: () => T | null): Promise<T | null> {
+    const deadline = deadlineOf(options, method, true);
+    for (;;) {
+      const seen = this.#writtenSignal.snapshot();
+      if (deadline.signal?.aborted) throw deadline.signal.reason;
+      const message = take();
+      if (message !== null) return message;
+      if (this.closed) return take();
+      await abortable(this.#writtenSignal.waitAsync(seen, remaining(deadline, method)), deadline);
+    }
+  }
+
+  #receiveSync<T>(options: Omit<WaitOptions, "signal"> | undefined, method: string, take: () => T | null): T | null {
+    const deadline = deadlineOf(options, method, false);
+    for (;;) {
+      const seen = this.#writtenSignal.snapshot();
+      const message = take();
+      if (message !== null) return message;
+      if (this.closed) return take();
+      this.#writtenSignal.waitSync(seen, remaining(deadline, method));
+    }
   }
 
   /**
@@ -218,15 +389,15 @@ export class MessageQueue {
       const length = found - slot * this.#stride;
       const fits = length <= destination.length;
       const target = this.#copyOut(slot, length, fits ? destination : new Uint8Array(length));
-      if (this.#taken()) return fits ? length : target;
+      if (this.#finishTake()) return fits ? length : target;
     }
   }
 
-  #write(data: MessageData, method: string, throwWhenFull: boolean): number {
-    if (typeof data === "string") return this.#writeText(data, method, throwWhenFull);
+  #write(data: MessageData, method: string, whenFull: number): number {
+    if (typeof data === "string") return this.#writeText(data, method, whenFull);
     const bytes = messageBytes(data, method);
     const length = bytes.length;
-    const slot = this.#claim(length, throwWhenFull);
+    const slot = this.#claim(length, whenFull);
     if (slot < 0) return -1;
     const at = this.#slots + slot * this.#maxSize;
     if (this.#shared) {
@@ -247,13 +418,13 @@ export class MessageQueue {
     return length;
   }
 
-  #writeText(text: string, method: string, throwWhenFull: boolean): number {
+  #writeText(text: string, method: string, whenFull: number): number {
     const maxSize = this.#maxSize;
     // UTF-8 takes at least one byte and at most three per UTF-16 unit.
     if (text.length > maxSize) throw this.#tooBig(utf8Length(text));
     if (!this.#shared && text.length * 3 <= maxSize) {
       // Fits for certain: encode straight into the claimed slot.
-      const slot = this.#claim(0, throwWhenFull);
+      const slot = this.#claim(0, whenFull);
       if (slot < 0) return -1;
       const { written } = encoder.encodeInto(text, this.#slotView(slot));
       this.#words[this.#lengths + slot] = written;
@@ -267,7 +438,7 @@ export class MessageQueue {
     const { read, written } = encoder.encodeInto(text, scratch);
     if (read < text.length) throw this.#tooBig(utf8Length(text));
     const encoded = scratch.subarray(0, written);
-    const slot = this.#claim(written, throwWhenFull);
+    const slot = this.#claim(written, whenFull);
     if (slot < 0) return -1;
     this.#bytes.set(encoded, this.#slots + slot * maxSize);
     Atomics.add(this.#words, this.#stamps + slot, 1);
@@ -276,15 +447,16 @@ export class MessageQueue {
   }
 
   /** Claims a slot for `length` bytes: its index, or -1 when full and not throwing. */
-  #claim(length: number, throwWhenFull: boolean): number {
+  #claim(length: number, whenFull: number): number {
     let busySince = 0;
     for (;;) {
       const slot = this.#core.claim(length);
       if (slot >= 0) return slot;
       switch (slot) {
         case FULL:
+          if (whenFull === QUIETLY) return -1;
           this.#log?.("rustqueue: queue full, rejecting write");
-          if (!throwWhenFull) return -1;
+          if (whenFull === RETURN) return -1;
           throw new QueueError("ENOSPC", `queue full (${this.#capacity} of ${this.#capacity} messages)`);
         case TOO_BIG:
           throw this.#tooBig(length);
@@ -319,17 +491,19 @@ export class MessageQueue {
   }
 
   /** After the copy: takes a named message, false if another thread's reader took it first. */
-  #taken(): boolean {
+  #finishTake(): boolean {
     if (this.#peeked) {
       const taken = this.#core.commit();
       if (taken < 0) throw this.#corrupt(taken);
       if (taken === 0) return false;
     }
+    this.#takenSignal.notify();
     this.#logDequeued();
     return true;
   }
 
   #published(length: number): void {
+    this.#writtenSignal.notify();
     if (this.#log) this.#log(`rustqueue: enqueued ${length} bytes (${this.length} in queue)`);
   }
 
@@ -381,6 +555,13 @@ export class MessageQueue {
       : `status ${status}`;
     return new QueueError("EIO", `the queue's memory does not hold a valid queue: ${why}`);
   }
+}
+
+function logOption(log: unknown): ((line: string) => void) | undefined {
+  if (log !== undefined && typeof log !== "function") {
+    throw new TypeError(`option log must be a function, got ${describe(log)}`);
+  }
+  return log as ((line: string) => void) | undefined;
 }
 
 function coreModulesOf(constructor: typeof MessageQueue): CoreModules {

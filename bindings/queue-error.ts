@@ -10,7 +10,8 @@ export type QueueErrorCode =
   | "ETIMEDOUT" // a wait ran out of time
   | "EIO"       // the queue's memory does not hold a valid queue
   | "EBADF"     // a closed reader was used
-  | "ENOTSUP";  // shared memory is not available here
+  | "ENOTSUP"   // shared memory is not available here, or the queue is not shared
+  | "EDEADLK";  // a blocking wait that could never end, or this thread may not block
 
 /** Thrown by queue operations; `code` says which failure it is. */
 export class QueueError extends Error {

@@ -1,0 +1,67 @@
+// The `{ timeout, signal }` options of the waiting methods, checked once, and the
+// deadline they make.
+
+import { describe } from "./input.js";
+import { QueueError } from "./queue-error.js";
+
+export interface WaitOptions {
+  /** Milliseconds to wait at most; ETIMEDOUT after. Default: no limit. */
+  timeout?: number;
+  /** Aborting it rejects the wait with the signal's reason (async methods only). */
+  signal?: AbortSignal;
+}
+
+export interface Deadline {
+  /** performance.now() after which the wait fails, or Infinity. */
+  readonly at: number;
+  readonly timeout: number;
+  readonly signal: AbortSignal | undefined;
+}
+
+export function deadlineOf(options: unknown, method: string, allowSignal: boolean): Deadline {
+  if (options === undefined) return { at: Infinity, timeout: Infinity, signal: undefined };
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${method}: options must be an object, got ${describe(options)}`);
+  }
+  const { timeout = Infinity, signal } = options as WaitOptions;
+  for (const key of Object.keys(options)) {
+    if (key !== "timeout" && !(allowSignal && key === "signal")) {
+      throw new TypeError(`${method}: unknown option "${key}"; known options are ${allowSignal ? "timeout, signal" : "timeout"}`);
+    }
+  }
+  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+    throw new TypeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${describe(timeout)}`);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new TypeError(`${method}: signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return { at: performance.now() + timeout, timeout, signal };
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return typeof value === "object" && value !== null
+    && typeof (value as AbortSignal).aborted === "boolean"
+    && typeof (value as AbortSignal).addEventListener === "function";
+}
+
+/** Milliseconds left, or throws ETIMEDOUT / the abort reason. */
+export function remaining(deadline: Deadline, method: string): number {
+  if (deadline.signal?.aborted) throw deadline.signal.reason;
+  const left = deadline.at - performance.now();
+  if (left <= 0) throw new QueueError("ETIMEDOUT", `${method} timed out after ${deadline.timeout} ms`);
+  return left;
+}
+
+/** `waiting`, or a rejection as soon as the deadline's signal aborts. */
+export function abortable(waiting: Promise<void>, deadline: Deadline): Promise<void> {
+  const signal = deadline.signal;
+  if (!signal) return waiting;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    waiting.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, reject);
+  });
+}
