@@ -307,7 +307,7 @@ export class MessageQueue {
   }
 
   /** Like `receive`, into `buffer` (see `readInto`): resolves to the length, or null once closed and drained. */
-  receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
+  async receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
     destinationBytes(buffer, "receiveInto");
     return this.#receive(options, "receiveInto", () => this.readInto(buffer));
   }

@@ -9,6 +9,9 @@ const uvu = (pattern) => ["node", ["node_modules/uvu/bin.js", "tests", pattern]]
 /** [name, command, arguments]: the order they run in. */
 const suites = [
   ["node: core and queue", ...uvu("^(core|queue)\\.test\\.js$")],
+  ["node: shared queues and waiting", ...uvu("^shared\\.test\\.js$")],
+  ["node: stress, 4 producers × 4 consumers", ...uvu("^stress\\.test\\.js$")],
+  ["node: workers terminated mid-storm", ...uvu("^fault\\.test\\.js$")],
 ];
 
 const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
