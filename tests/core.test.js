@@ -92,6 +92,26 @@ test("a second instance attaches to the same memory and sees the same queue", ()
   assert.is(first.exports.count(), 0);
 });
 
+test("instantiating another instance over a live shared queue changes none of its bytes", () => {
+  // Every instantiation re-applies the module's data segments and runs its start
+  // code: neither may touch the queue's region, which starts past __heap_base.
+  for (const name of ["rustqueue-shared.wasm", "rustqueue-shared.debug.wasm"]) {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+    const module = new WebAssembly.Module(wasmBytes(name));
+    const imports = { env: { memory, abort() { throw new Error("abort"); } } };
+    const first = new WebAssembly.Instance(module, imports).exports;
+    assert.is(first.init(16, 4096, 1), 0);
+    const c = { exports: first, memory, words: new Int32Array(memory.buffer) };
+    for (let i = 0; i < 5; i++) put(c, new Uint8Array(100).fill(i + 1));
+    const region = new Uint8Array(memory.buffer, first.headerStart());
+    const before = region.slice();
+    const second = new WebAssembly.Instance(module, imports).exports;
+    assert.equal(region, before, `${name}: a new instance left the region as it was`);
+    assert.is(second.attach(1), 0);
+    assert.is(second.count(), 5);
+  }
+});
+
 test("attach refuses blank or foreign memory", () => {
   const { exports } = core();
   assert.is(exports.attach(0), CORRUPT);
