@@ -298,3 +298,17 @@ blocking("receiveSync on a shared queue times out with ETIMEDOUT", () => {
 });
 
 blocking.run();
+
+const logging = suite("the log callback");
+
+logging("a log callback that throws does not undo or fail the write; its error is reported apart", async () => {
+  let calls = 0;
+  const q = new MessageQueue({ log: () => { if (++calls === 2) throw new Error("log failed"); } });
+  const reported = new Promise((resolve) => process.once("uncaughtException", resolve));
+  assert.is(q.write("kept"), 4);
+  assert.is((await reported).message, "log failed");
+  assert.is(q.length, 1);
+  assert.is(q.readText(), "kept");
+});
+
+logging.run();
