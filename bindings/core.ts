@@ -92,3 +92,11 @@ export function embeddedModules(name: string, unsharedBase64: string, sharedBase
     shared: () => (shared ??= new WebAssembly.Module(decodeBase64(sharedBase64) as BufferSource)),
   };
 }
+
+/**
+ * Core modules the host has already compiled: workerd, which refuses to compile
+ * wasm from bytes, hands them over as imports of the shipped `.wasm` files.
+ */
+export function importedModules(name: string, unshared: WebAssembly.Module, shared: WebAssembly.Module): CoreModules {
+  return { name, unshared: () => unshared, shared: () => shared };
+}

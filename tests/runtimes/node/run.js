@@ -1,0 +1,5 @@
+// Node, from the packed tarball: the same cases tests/queue.test.js runs against
+// the work tree, here against what `npm pack` ships.
+import { runHarnessCli } from "../../support/run-harness-cli.js";
+
+await runHarnessCli(process.execPath, []);
