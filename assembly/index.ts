@@ -29,7 +29,7 @@ import {
   ONE_LAP_OFFSET, STATE_OFFSET, CLOSED_OFFSET, TOTAL_BYTES_OFFSET, HEAD_OFFSET,
   TAIL_OFFSET, WRITE_SIGNAL_OFFSET, READ_SIGNAL_OFFSET, READERS_WAITING_OFFSET,
   WRITERS_WAITING_OFFSET, STAMPS_OFFSET, STATE_BLANK, STATE_INITIALISING, STATE_READY,
-  PAGE_BYTES, regionStart, regionEnd, lengthsOffset, slotsOffset, oneLapFor,
+  PAGE_BYTES, regionStart, regionEnd, lengthsOffset, slotsOffset, oneLapFor, staticDataFits,
 } from "./layout";
 
 // Status codes returned in place of a slot index or a length. The bindings
@@ -63,6 +63,7 @@ let lastStamp: i32 = 0;
 
 /** Pages of memory a queue of this shape needs, or 0 if the shape is out of bounds. */
 export function pagesFor(capacityWanted: i32, maxSizeWanted: i32): i32 {
+  if (!staticDataFits()) return 0;
   const end = regionEnd(regionStart(), capacityWanted, maxSizeWanted);
   if (end == 0) return 0;
   return <i32>((end + PAGE_BYTES - 1) / PAGE_BYTES);
@@ -72,7 +73,7 @@ export function pagesFor(capacityWanted: i32, maxSizeWanted: i32): i32 {
 export function init(capacityWanted: i32, maxSizeWanted: i32, isConcurrent: bool): i32 {
   const start = regionStart();
   const end = regionEnd(start, capacityWanted, maxSizeWanted);
-  if (end == 0 || end > (<u64>memory.size() << 16)) return BAD_SHAPE;
+  if (!staticDataFits() || end == 0 || end > (<u64>memory.size() << 16)) return BAD_SHAPE;
   if (atomic.cmpxchg<i32>(start + STATE_OFFSET, STATE_BLANK, STATE_INITIALISING) != STATE_BLANK) {
     return CORRUPT;
   }
@@ -94,6 +95,7 @@ export function init(capacityWanted: i32, maxSizeWanted: i32, isConcurrent: bool
 /** Adopts a queue another instance laid out, after checking every header field against the memory. */
 export function attach(isConcurrent: bool): i32 {
   const start = regionStart();
+  if (!staticDataFits()) return BAD_SHAPE;
   if (<u64>start + STAMPS_OFFSET > (<u64>memory.size() << 16)) return CORRUPT;
   if (atomic.load<i32>(start + STATE_OFFSET) != STATE_READY) return CORRUPT;
   if (load<i32>(start + MAGIC_OFFSET) != MAGIC) return CORRUPT;
@@ -131,7 +133,11 @@ export function closedAt(): usize { return region + CLOSED_OFFSET; }
 /** The header still says what this instance attached to. */
 @inline function headerIntact(): bool {
   assert(region != 0, "rustqueue core used before init or attach");
-  return load<i32>(region + MAGIC_OFFSET) == MAGIC
+  // Checked in release builds too: before init or attach, `region` and
+  // `capacity` are 0, and a header forged at address 0 would pass the checks
+  // below and let a negative TAIL index the stamps outside any region.
+  return region != 0
+    && load<i32>(region + MAGIC_OFFSET) == MAGIC
     && load<i32>(region + CAPACITY_OFFSET) == capacity
     && load<i32>(region + MAX_SIZE_OFFSET) == maxSize
     && load<i32>(region + ONE_LAP_OFFSET) == oneLap;
@@ -281,9 +287,12 @@ export function clear(): i32 {
 
 /** Refuses writes from now on; readers drain what is left. */
 export function close(): void {
-  atomic.store<i32>(region + CLOSED_OFFSET, 1);
+  assert(region != 0, "rustqueue core used before init or attach");
+  // Before init there is no queue to close: the store would land on address 24,
+  // in the core's own static data.
+  if (region != 0) atomic.store<i32>(region + CLOSED_OFFSET, 1);
 }
 
 export function isClosed(): bool {
-  return atomic.load<i32>(region + CLOSED_OFFSET) != 0;
+  return region != 0 && atomic.load<i32>(region + CLOSED_OFFSET) != 0;
 }

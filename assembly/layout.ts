@@ -1,11 +1,11 @@
 // The queue's region of linear memory.
 //
 // Memory is imported and sized by the bindings once, when the queue is made; it
-// never grows. Everything the queue owns lies in one region that starts just past
-// AssemblyScript's static data (`__heap_base`), so the data segments that every
-// instantiation re-applies can never land on live queue state.
+// never grows. Everything the queue owns lies in one region that starts at
+// REGION_START, past AssemblyScript's static data (`__heap_base`), so the data
+// segments that every instantiation re-applies can never land on live queue state.
 //
-//   region ──►┌───────────────────────────────────────────────────────────────┐
+//   region ──►┌──────────────── at REGION_START = 1024 ─────────────────────────┐
 //      +0     │ MAGIC           "rQ" + 2       written once by init          │
 //      +4     │ VERSION         layout version                                │
 //      +8     │ CAPACITY        slots in the ring                             │
@@ -71,9 +71,20 @@
 @inline export const MAX_MESSAGE_SIZE: i32 = 1 << 26;
 @inline export const MAX_TOTAL_BYTES: u64 = 1 << 30;
 
-/** Where the queue's region starts: the first cache line past the static data. */
+/**
+ * Where the queue's region starts: a fixed offset, the same in every build, so
+ * that a queue made by one build (debug, say) can be attached by another. The
+ * static data of every build must end below it; `staticDataFits` checks that.
+ */
+@inline export const REGION_START: usize = 1024;
+
 @inline export function regionStart(): usize {
-  return (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
+  return REGION_START;
+}
+
+/** This build's static data (AssemblyScript's strings and such) ends before the region. */
+@inline export function staticDataFits(): bool {
+  return __heap_base <= REGION_START;
 }
 
 @inline export function alignUp(value: u64, alignment: u64): u64 {

@@ -37,8 +37,10 @@ export async function startStaticServer({ mounts, port = 0, host = "127.0.0.1" }
       if (file === null) throw new Error("outside every mount");
       const target = (await stat(file)).isDirectory() ? join(file, "index.html") : file;
       const body = await readFile(target);
+      // `?isolated=0` serves a page without isolation, to test what a plain page gets.
+      const isolated = new URL(request.url, "http://x").searchParams.get("isolated") !== "0";
       response.writeHead(200, {
-        ...isolationHeaders,
+        ...(isolated ? isolationHeaders : {}),
         "Content-Type": contentTypes[extname(target)] ?? "application/octet-stream",
         "Cache-Control": "no-store",
       });

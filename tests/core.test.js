@@ -112,6 +112,23 @@ test("instantiating another instance over a live shared queue changes none of it
   }
 });
 
+test("every build lays the queue out alike: a queue made by one attaches from another", () => {
+  const builds = ["rustqueue-shared.wasm", "rustqueue-shared.debug.wasm"];
+  for (const maker of builds) {
+    for (const user of builds) {
+      const memory = new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true });
+      const imports = { env: { memory, abort() { throw new Error("abort"); } } };
+      const made = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(maker)), imports).exports;
+      assert.is(made.init(16, 4096, 1), 0);
+      put({ exports: made, memory, words: new Int32Array(memory.buffer) }, new Uint8Array([7, 8, 9]));
+      const other = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes(user)), imports).exports;
+      assert.is(other.attach(1), 0, `${user} attaches to a queue made by ${maker}`);
+      assert.is(other.headerStart(), 1024);
+      assert.is(other.peek(), 3);
+    }
+  }
+});
+
 test("attach refuses blank or foreign memory", () => {
   const { exports } = core();
   assert.is(exports.attach(0), CORRUPT);

@@ -4,6 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Worker } from "node:worker_threads";
 import { once } from "node:events";
+import { spawnSync } from "node:child_process";
 import { MessageQueue, QueueError } from "rustqueue";
 
 const workerUrl = new URL("./workers/echo.js", import.meta.url);
@@ -295,6 +296,26 @@ blocking("receiveSync on a shared queue times out with ETIMEDOUT", () => {
   small.write("x");
   throwsCode(() => small.sendSync("y", { timeout: 30 }), "ETIMEDOUT");
   assert.is(small.length, 1);
+});
+
+blocking("without Atomics.waitAsync (Firefox before 145), async waits poll with short sleeps instead", () => {
+  const script = `
+    delete Atomics.waitAsync;
+    const { MessageQueue } = await import("rustqueue");
+    const q = new MessageQueue({ shared: true, capacity: 1 });
+    setTimeout(() => q.write("late"), 30);
+    const got = new TextDecoder().decode(await q.receive({ timeout: 5000 }));
+    q.write("full");
+    setTimeout(() => q.read(), 30);
+    await q.send("after", { timeout: 5000 });
+    const next = q.readText();
+    let timedOut = "";
+    try { await q.receive({ timeout: 20 }); } catch (e) { timedOut = e.code; }
+    console.log(JSON.stringify({ got, next, timedOut }));
+  `;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: new URL("..", import.meta.url), timeout: 20000 });
+  assert.is(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout), { got: "late", next: "after", timedOut: "ETIMEDOUT" });
 });
 
 blocking.run();

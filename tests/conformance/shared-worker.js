@@ -1,7 +1,9 @@
 // The worker side of the shared cases (shared-cases.js), for any runtime with
 // Web Workers: Deno, Bun, Chromium, Firefox. It attaches to the queue it is
 // posted, plays one role, and posts back what it saw (or the error it hit).
-import { MessageQueue } from "rustqueue";
+// A browser worker does not see its page's import map, so a page passes the
+// URL "rustqueue" resolved to as `rustqueueUrl`; elsewhere the name resolves.
+let MessageQueue;
 
 const decoder = new TextDecoder();
 
@@ -47,8 +49,9 @@ function run({ role, handle, replyHandle, count, id, perProducer }) {
   }
 }
 
-self.onmessage = (event) => {
+self.onmessage = async (event) => {
   try {
+    ({ MessageQueue } = await import(event.data.rustqueueUrl ?? "rustqueue"));
     self.postMessage({ ok: true, ...run(event.data) });
   } catch (error) {
     self.postMessage({ ok: false, error: `${error.name}: ${error.message}`, code: error.code });

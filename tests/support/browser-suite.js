@@ -14,9 +14,10 @@ const WATCHDOG_MS = 180_000;
 /**
  * `launch` is one of browsers.js's launchers, `executable` its binary, `install`
  * the command that brings it; `prepare(project)` may build files first;
- * `pagePath` is the page to open, relative to the project.
+ * `pagePath` is the page to open, relative to the project, and `alsoOpen` more
+ * pages opened after it, each publishing its own results.
  */
-export async function runBrowserSuite({ launch, executable, install, pagePath, prepare }) {
+export async function runBrowserSuite({ launch, executable, install, pagePath, alsoOpen = [], prepare }) {
   if (!existsSync(executable)) skip(executable.split("/").pop(), install);
   const watchdog = setTimeout(() => {
     console.log(`the suite ran over ${WATCHDOG_MS / 1000} s; giving up`);
@@ -32,11 +33,14 @@ export async function runBrowserSuite({ launch, executable, install, pagePath, p
   try {
     browser = await launch();
     console.log(`browser: ${browser.name} ${browser.version}`);
-    page = await browser.open(`${server.url}/${pagePath}`);
-    await page.waitFor(() => globalThis.rustqueueResults !== undefined, RESULTS_TIMEOUT_MS);
-    const { userAgent, crossOriginIsolated, results } = await page.evaluate(() => globalThis.rustqueueResults);
-    console.log(`userAgent: ${userAgent}`);
-    console.log(`crossOriginIsolated: ${crossOriginIsolated}`);
+    const results = [];
+    for (const path of [pagePath, ...alsoOpen]) {
+      page = await browser.open(`${server.url}/${path}`);
+      await page.waitFor(() => globalThis.rustqueueResults !== undefined, RESULTS_TIMEOUT_MS);
+      const published = await page.evaluate(() => globalThis.rustqueueResults);
+      console.log(`${path}: userAgent ${published.userAgent}, crossOriginIsolated ${published.crossOriginIsolated}`);
+      results.push(...published.results);
+    }
     console.log(formatReport(results));
     process.exitCode = results.some((r) => r.error) ? 1 : 0;
   } catch (error) {

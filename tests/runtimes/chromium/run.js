@@ -8,4 +8,5 @@ await runBrowserSuite({
   executable: CHROMIUM,
   install: "apt-get install chromium",
   pagePath: "harness/page.html",
+  alsoOpen: ["harness/not-isolated.html?isolated=0"],
 });

@@ -8,4 +8,5 @@ await runBrowserSuite({
   executable: FIREFOX,
   install: "apt-get install firefox-esr",
   pagePath: "harness/page.html",
+  alsoOpen: ["harness/not-isolated.html?isolated=0"],
 });

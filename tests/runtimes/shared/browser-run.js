@@ -6,11 +6,15 @@ import { runCases } from "./run-cases.js";
 
 /**
  * `builds` are the page's imports; `worker` is a started Worker that runs the
- * cases when sent `workerMessage` and posts back its results.
+ * cases when sent `workerMessage` and posts back its results. `sharedCases`,
+ * if given, run on the page with `startWorker` (shared queues with workers).
  */
-export async function runInPageAndWorker({ builds, cases, assert, worker, workerMessage }) {
+export async function runInPageAndWorker({ builds, cases, assert, worker, workerMessage, sharedCases, startWorker }) {
   const results = await runCases({ where: "page", builds, cases, assert });
   results.push(...await workerResults(worker, workerMessage));
+  if (sharedCases) {
+    results.push(...await runCases({ where: "page with workers", builds, cases: sharedCases, assert, extraArguments: [startWorker] }));
+  }
   publish(results);
 }
 
