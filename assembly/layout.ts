@@ -5,7 +5,7 @@
 // REGION_START, past AssemblyScript's static data (`__heap_base`), so the data
 // segments that every instantiation re-applies can never land on live queue state.
 //
-//   region ──►┌──────────────── at REGION_START = 1024 ─────────────────────────┐
+//   region ──►┌──────────────── at REGION_START = 1024 ───────────────────────┐
 //      +0     │ MAGIC           "rQ" + 2       written once by init          │
 //      +4     │ VERSION         layout version                                │
 //      +8     │ CAPACITY        slots in the ring                             │
