@@ -36,12 +36,46 @@ function isDetached(buffer: ArrayBufferLike): boolean {
 }
 
 /**
+ * Whether `view` is a plain Uint8Array, whose `length` is its true length. A
+ * subclass's getter or an own `length` property can claim fewer bytes than the
+ * view holds, and the copy into a slot (a typed array `set`, which goes by the
+ * true length) would then run past the slot into the next one; claiming more
+ * makes a read's copy fail after the message was taken. A Proxy is no view.
+ */
+function isPlainBytes(view: Uint8Array): boolean {
+  return ArrayBuffer.isView(view) && Object.getPrototypeOf(view) === Uint8Array.prototype && !Object.hasOwn(view, "length");
+}
+
+/**
+ * A plain Uint8Array over the bytes of any view. The view's own getters may lie
+ * about where its bytes are, but the new array's bounds are checked against the
+ * real buffer, so a lie can only pick other bytes of the caller's own memory.
+ */
+function bytesOfView(view: ArrayBufferView, method: string, expected: string): Uint8Array {
+  try {
+    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  } catch (error) {
+    let detached = false;
+    try {
+      detached = isDetached(view.buffer);
+    } catch {
+      // A Proxy or a forgery: it has no buffer to ask.
+    }
+    if (detached) throw new TypeError(`${method}: the view's ArrayBuffer is detached`);
+    throw new TypeError(`${method}: expected ${expected}, got an object that only claims to be one (${describe(view)})`, { cause: error });
+  }
+}
+
+/**
  * The last Uint8Array that passed every check. Asking a view for its buffer costs
  * more than the rest of a small write, and a view's buffer never changes, so a
  * caller writing from one reused array pays for the check once. (Detaching is
  * still caught: a detached view has length 0, which is always checked.)
  */
 let lastAccepted: Uint8Array | null = null;
+
+const MESSAGE_TYPES = "a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string";
+const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy into";
 
 /**
  * The bytes of a message to write, as a Uint8Array over the caller's memory
@@ -51,16 +85,16 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) {
     if (data === lastAccepted && data.length !== 0) return data;
-    bytes = data;
+    bytes = isPlainBytes(data) ? data : bytesOfView(data, method, MESSAGE_TYPES);
   } else if (ArrayBuffer.isView(data)) {
-    bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    bytes = bytesOfView(data, method, MESSAGE_TYPES);
   } else if (isArrayBuffer(data)) {
     if (isDetached(data)) throw new TypeError(`${method}: the ArrayBuffer is detached`);
     return new Uint8Array(data);
   } else if (isSharedBuffer(data as ArrayBufferLike)) {
     throw new TypeError(`${method}: a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
   } else {
-    throw new TypeError(`${method}: expected a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got ${describe(data)}`);
+    throw new TypeError(`${method}: expected ${MESSAGE_TYPES}, got ${describe(data)}`);
   }
   if (bytes.length === 0 && isDetached(bytes.buffer)) {
     throw new TypeError(`${method}: the view's ArrayBuffer is detached`);
@@ -72,19 +106,25 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
   return bytes;
 }
 
+/** The last plain Uint8Array a read copied into: checked once, like `lastAccepted`. */
+let lastDestination: Uint8Array | null = null;
+
 /** The buffer a read copies into: any ArrayBufferView, seen as bytes. */
 export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   let bytes: Uint8Array;
-  if (buffer instanceof Uint8Array) {
-    bytes = buffer;
+  if (lastDestination !== null && buffer === lastDestination) {
+    bytes = lastDestination;
+  } else if (buffer instanceof Uint8Array) {
+    bytes = isPlainBytes(buffer) ? buffer : bytesOfView(buffer, method, DESTINATION_TYPES);
   } else if (ArrayBuffer.isView(buffer)) {
-    bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    bytes = bytesOfView(buffer, method, DESTINATION_TYPES);
   } else {
-    throw new TypeError(`${method}: expected a Uint8Array (or another ArrayBufferView) to copy into, got ${describe(buffer)}`);
+    throw new TypeError(`${method}: expected ${DESTINATION_TYPES}, got ${describe(buffer)}`);
   }
   if (bytes.length === 0 && isDetached(bytes.buffer)) {
     throw new TypeError(`${method}: the buffer's ArrayBuffer is detached`);
   }
+  if (bytes === buffer) lastDestination = bytes;
   return bytes;
 }
 

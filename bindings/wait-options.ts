@@ -30,7 +30,8 @@ export function deadlineOf(options: unknown, method: string, allowSignal: boolea
     }
   }
   if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
-    throw new TypeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${describe(timeout)}`);
+    // A number is shown as itself: "got number" would not say what was wrong with -1 or NaN.
+    throw new TypeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${typeof timeout === "number" ? timeout : describe(timeout)}`);
   }
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError(`${method}: signal must be an AbortSignal, got ${describe(signal)}`);
