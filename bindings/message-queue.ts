@@ -145,12 +145,14 @@ export class MessageQueue {
    * another thread posted here. The core checks the memory's header before use.
    */
   static attach<T extends typeof MessageQueue>(this: T, handle: QueueHandle, options?: AttachOptions): InstanceType<T> {
+    // Called detached (`const { attach } = MessageQueue`), `this` is undefined: use the base class.
+    const Class = (this ?? MessageQueue) as T;
     const known = optionsObject(options, ["log"]);
     const log = logOption(known.log);
     const memory = handleMemory(handle);
     let core: CoreExports;
     try {
-      core = instantiateCore(coreModulesOf(this).shared(), memory);
+      core = instantiateCore(coreModulesOf(Class).shared(), memory);
     } catch (error) {
       throw new TypeError(`MessageQueue.attach: handle.memory cannot hold a rustqueue core (${(error as Error).message})`, { cause: error });
     }
@@ -160,7 +162,7 @@ export class MessageQueue {
     }
     attaching = { memory, core, log };
     try {
-      return new this() as InstanceType<T>;
+      return new Class() as InstanceType<T>;
     } finally {
       attaching = undefined;
     }
@@ -272,7 +274,10 @@ export class MessageQueue {
   clear(): void {
     const dropped = this.#check(this.#core.clear());
     if (dropped > 0) this.#takenSignal.notify(true);
-    for (let i = 0; i < dropped; i++) this.#logDequeued();
+    if (this.#log) {
+      const left = this.length;
+      for (let i = dropped - 1; i >= 0; i--) this.#emit(`rustqueue: dequeued (${left + i} remaining)`);
+    }
   }
 
   /**
@@ -294,7 +299,9 @@ export class MessageQueue {
     const deadline = deadlineOf(options, "send", true);
     for (;;) {
       const seen = this.#takenSignal.snapshot();
-      remaining(deadline, "send");
+      // Try before looking at the clock, as the other waits do: a timeout of 0
+      // means "do not wait", not "fail even when there is space".
+      if (deadline.signal?.aborted) throw deadline.signal.reason;
       const written = this.#write(data, "send", QUIETLY);
       if (written >= 0) return written;
       await abortable(this.#takenSignal.waitAsync(seen, remaining(deadline, "send")), deadline);

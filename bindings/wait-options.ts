@@ -29,9 +29,12 @@ export function deadlineOf(options: unknown, method: string, allowSignal: boolea
       throw new TypeError(`${method}: unknown option "${key}"; known options are ${allowSignal ? "timeout, signal" : "timeout"}`);
     }
   }
-  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
-    // A number is shown as itself: "got number" would not say what was wrong with -1 or NaN.
-    throw new TypeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${typeof timeout === "number" ? timeout : describe(timeout)}`);
+  if (typeof timeout !== "number") {
+    throw new TypeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${describe(timeout)}`);
+  }
+  if (Number.isNaN(timeout) || timeout < 0) {
+    // Out of range, as a bad capacity is: a RangeError that shows the number itself.
+    throw new RangeError(`${method}: timeout must be a number of milliseconds ≥ 0, got ${timeout}`);
   }
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError(`${method}: signal must be an AbortSignal, got ${describe(signal)}`);

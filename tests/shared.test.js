@@ -256,11 +256,15 @@ for (const shared of [false, true]) {
     await rejectsWith(q.receiveInto("nope"), (e) => assert.ok(e instanceof TypeError));
   });
 
-  waiting("bad wait options throw TypeError", async () => {
+  waiting("bad wait options throw TypeError, or RangeError when out of range", async () => {
     const q = new MessageQueue({ shared });
-    for (const options of [null, 5, { timeout: -1 }, { timeout: NaN }, { timeout: "10" }, { signal: {} }, { delay: 5 }]) {
+    for (const options of [null, 5, { timeout: "10" }, { signal: {} }, { delay: 5 }]) {
       await rejectsWith(q.receive(options), (e) => assert.ok(e instanceof TypeError, String(e)));
       await rejectsWith(q.send("x", options), (e) => assert.ok(e instanceof TypeError, String(e)));
+    }
+    for (const options of [{ timeout: -1 }, { timeout: NaN }]) {
+      await rejectsWith(q.receive(options), (e) => assert.ok(e instanceof RangeError, String(e)));
+      await rejectsWith(q.send("x", options), (e) => assert.ok(e instanceof RangeError, String(e)));
     }
     assert.throws(() => q.receiveSync({ signal: new AbortController().signal }), TypeError);
     assert.is(q.length, 0);

@@ -133,8 +133,8 @@ const BAD_WAIT_OPTIONS = [
   ["null", () => null, /options must be an object, got null/],
   ["a number", () => 5, /options must be an object, got number/],
   ["a string", () => "fast", /options must be an object, got string/],
-  ["a negative timeout", () => ({ timeout: -1 }), /timeout must be a number of milliseconds ≥ 0, got -1/],
-  ["a NaN timeout", () => ({ timeout: NaN }), /timeout must be a number of milliseconds ≥ 0, got NaN/],
+  ["a negative timeout", () => ({ timeout: -1 }), /timeout must be a number of milliseconds ≥ 0, got -1/, "RangeError"],
+  ["a NaN timeout", () => ({ timeout: NaN }), /timeout must be a number of milliseconds ≥ 0, got NaN/, "RangeError"],
   ["a string timeout", () => ({ timeout: "10" }), /timeout must be a number of milliseconds ≥ 0, got string/],
   ["a signal that is not an AbortSignal", () => ({ signal: {} }), /signal must be an AbortSignal/],
   ["an unknown option", () => ({ delay: 5 }), /unknown option "delay"/],
@@ -288,11 +288,11 @@ row({ method: "reader.close", input: "a second close", expect: { returns: undefi
   } });
 
 for (const [method, kind, call] of WAITERS) {
-  for (const [input, make, message] of BAD_WAIT_OPTIONS) {
+  for (const [input, make, message, error = "TypeError"] of BAD_WAIT_OPTIONS) {
     // Blocking waits take no signal at all: any signal is an unknown option there.
     const expected = kind === "sync" && input.includes("signal") ? /unknown option "signal"; known options are timeout$/ : message;
     row({ method, kind, needs: method, input: `options: ${input}`, act: (q) => call(q, make()),
-      expect: typeError(new RegExp(`^${method}: ${expected.source}`)) });
+      expect: { error, message: new RegExp(`^${method}: ${expected.source}`) } });
   }
   if (kind === "sync") {
     row({ method, kind, needs: method, input: "options: a signal, which blocking waits cannot take",

@@ -86,7 +86,8 @@ export class QueueModel {
   clear() {
     const dropped = this.messages.length;
     this.messages = [];
-    for (let i = 0; i < dropped; i++) this.lines.push("rustqueue: dequeued (0 remaining)");
+    // One line per dropped message, counting down as the device would report them.
+    for (let i = dropped - 1; i >= 0; i--) this.lines.push(`rustqueue: dequeued (${i} remaining)`);
     return { value: undefined };
   }
 
