@@ -1,14 +1,20 @@
 // How a queue tells waiters that it changed: a message was written (readers wait
-// for that) or taken (writers wait for that). A waiter takes a snapshot, checks
-// the queue, and only then sleeps until the snapshot is stale, so a change
-// between its check and its sleep is never missed.
+// for that) or taken (writers wait for that). A waiter first counts itself as a
+// sleeper and takes a snapshot, then checks the queue again, and only then sleeps
+// until the snapshot is stale. A changer that sees no sleeper skips the signal
+// altogether: no shared word bounces between cores while nobody waits, and a
+// change between a waiter's check and its sleep is still never missed (the
+// changer either sees the sleeper and bumps the count, or changed the queue
+// before the waiter's second check).
 
 import { QueueError } from "./queue-error.js";
 
 export interface ChangeSignal {
-  /** The change count now; pass it to a wait after checking the queue. */
-  snapshot(): number;
-  /** Counts a change and wakes waiters (all of them when `everyone`, as on close). */
+  /** Counts the caller as a sleeper and returns the change count: check the queue again, then wait. */
+  prepare(): number;
+  /** Ends what `prepare` began, whether or not the caller waited. */
+  done(): void;
+  /** Counts a change and wakes waiters, if any sleep (all of them when `everyone`, as on close). */
   notify(everyone?: boolean): void;
   /** Blocks the thread until the count moves past `seen`, or `ms` pass. */
   waitSync(seen: number, ms: number): void;
@@ -52,13 +58,18 @@ export class SharedChangeSignal implements ChangeSignal {
     this.#sleepers = sleepersIndex;
   }
 
-  snapshot(): number {
+  prepare(): number {
+    Atomics.add(this.#words, this.#sleepers, 1);
     return Atomics.load(this.#words, this.#count);
   }
 
+  done(): void {
+    Atomics.sub(this.#words, this.#sleepers, 1);
+  }
+
   notify(everyone = false): void {
-    Atomics.add(this.#words, this.#count, 1);
     if (everyone || Atomics.load(this.#words, this.#sleepers) > 0) {
+      Atomics.add(this.#words, this.#count, 1);
       Atomics.notify(this.#words, this.#count, everyone ? Infinity : 1);
     }
   }
@@ -67,29 +78,19 @@ export class SharedChangeSignal implements ChangeSignal {
     if (!canBlock()) {
       throw new QueueError("EDEADLK", "this thread may not block (a browser's main thread): use send/receive, which wait without blocking");
     }
-    Atomics.add(this.#words, this.#sleepers, 1);
-    try {
-      Atomics.wait(this.#words, this.#count, seen, Math.min(ms, SLICE_MS));
-    } finally {
-      Atomics.sub(this.#words, this.#sleepers, 1);
-    }
+    Atomics.wait(this.#words, this.#count, seen, Math.min(ms, SLICE_MS));
   }
 
   async waitAsync(seen: number, ms: number): Promise<void> {
     const slice = Math.min(ms, SLICE_MS);
     if (!waitAsyncFunction) {
       // Firefox before 145 lacks Atomics.waitAsync: look again after a short sleep.
-      if (this.snapshot() === seen) await sleep(Math.min(slice, 4));
+      if (Atomics.load(this.#words, this.#count) === seen) await sleep(Math.min(slice, 4));
       return;
     }
-    Atomics.add(this.#words, this.#sleepers, 1);
-    try {
-      const result = waitAsyncFunction(this.#words, this.#count, seen, slice);
-      // The timer also keeps an event loop alive while the wait is pending.
-      if (result.async) await Promise.race([result.value, sleep(slice)]);
-    } finally {
-      Atomics.sub(this.#words, this.#sleepers, 1);
-    }
+    const result = waitAsyncFunction(this.#words, this.#count, seen, slice);
+    // The timer also keeps an event loop alive while the wait is pending.
+    if (result.async) await Promise.race([result.value, sleep(slice)]);
   }
 }
 
@@ -98,9 +99,11 @@ export class LocalChangeSignal implements ChangeSignal {
   #count = 0;
   #wakers: (() => void)[] = [];
 
-  snapshot(): number {
+  prepare(): number {
     return this.#count;
   }
+
+  done(): void {}
 
   notify(): void {
     this.#count++;

@@ -298,13 +298,19 @@ export class MessageQueue {
   async send(data: MessageData, options?: WaitOptions): Promise<number> {
     const deadline = deadlineOf(options, "send", true);
     for (;;) {
-      const seen = this.#takenSignal.snapshot();
-      // Try before looking at the clock, as the other waits do: a timeout of 0
-      // means "do not wait", not "fail even when there is space".
+      // Try before looking at the clock: a timeout of 0 means "do not wait",
+      // not "fail even when there is space".
       if (deadline.signal?.aborted) throw deadline.signal.reason;
-      const written = this.#write(data, "send", QUIETLY);
+      let written = this.#write(data, "send", QUIETLY);
       if (written >= 0) return written;
-      await abortable(this.#takenSignal.waitAsync(seen, remaining(deadline, "send")), deadline);
+      const seen = this.#takenSignal.prepare();
+      try {
+        written = this.#write(data, "send", QUIETLY);
+        if (written >= 0) return written;
+        await abortable(this.#takenSignal.waitAsync(seen, remaining(deadline, "send")), deadline);
+      } finally {
+        this.#takenSignal.done();
+      }
     }
   }
 
@@ -318,8 +324,8 @@ export class MessageQueue {
 
   /** Like `receive`, into `buffer` (see `readInto`): resolves to the length, or null once closed and drained. */
   async receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
-    destinationBytes(buffer, "receiveInto");
-    return this.#receive(options, "receiveInto", () => this.readInto(buffer));
+    const destination = destinationBytes(buffer, "receiveInto");
+    return this.#receive(options, "receiveInto", () => this.readInto(destination));
   }
 
   /**
@@ -330,22 +336,38 @@ export class MessageQueue {
   sendSync(data: MessageData, options?: Omit<WaitOptions, "signal">): number {
     const deadline = deadlineOf(options, "sendSync", false);
     for (;;) {
-      const seen = this.#takenSignal.snapshot();
-      const written = this.#write(data, "sendSync", QUIETLY);
+      let written = this.#write(data, "sendSync", QUIETLY);
       if (written >= 0) return written;
-      this.#takenSignal.waitSync(seen, remaining(deadline, "sendSync"));
+      const seen = this.#takenSignal.prepare();
+      try {
+        written = this.#write(data, "sendSync", QUIETLY);
+        if (written >= 0) return written;
+        this.#takenSignal.waitSync(seen, remaining(deadline, "sendSync"));
+      } finally {
+        this.#takenSignal.done();
+      }
     }
   }
 
   /** `receive` that blocks the thread instead; null once the queue is closed and drained. */
   receiveSync(options?: Omit<WaitOptions, "signal">): Uint8Array | null {
-    return this.#receiveSync(options, "receiveSync", () => this.read());
+    const deadline = deadlineOf(options, "receiveSync", false);
+    for (;;) {
+      const message = this.read();
+      if (message !== null || this.closed) return message ?? this.read();
+      this.#sleepUntilWritten(deadline, "receiveSync");
+    }
   }
 
   /** `receiveSync` into `buffer`, allocating nothing: the length, or null once closed and drained. */
   receiveIntoSync(buffer: ArrayBufferView, options?: Omit<WaitOptions, "signal">): number | null {
-    destinationBytes(buffer, "receiveIntoSync");
-    return this.#receiveSync(options, "receiveIntoSync", () => this.readInto(buffer));
+    const destination = destinationBytes(buffer, "receiveIntoSync");
+    const deadline = deadlineOf(options, "receiveIntoSync", false);
+    for (;;) {
+      const length = this.readInto(destination);
+      if (length !== null || this.closed) return length ?? this.readInto(destination);
+      this.#sleepUntilWritten(deadline, "receiveIntoSync");
+    }
   }
 
   /** Every message until the queue is closed and drained, waiting for each. */
@@ -366,23 +388,28 @@ export class MessageQueue {
   async #receive<T>(options: WaitOptions | undefined, method: string, take: () => T | null): Promise<T | null> {
     const deadline = deadlineOf(options, method, true);
     for (;;) {
-      const seen = this.#writtenSignal.snapshot();
       if (deadline.signal?.aborted) throw deadline.signal.reason;
-      const message = take();
-      if (message !== null) return message;
-      if (this.closed) return take();
-      await abortable(this.#writtenSignal.waitAsync(seen, remaining(deadline, method)), deadline);
+      let message = take();
+      if (message !== null || this.closed) return message ?? take();
+      const seen = this.#writtenSignal.prepare();
+      try {
+        message = take();
+        if (message !== null || this.closed) return message ?? take();
+        await abortable(this.#writtenSignal.waitAsync(seen, remaining(deadline, method)), deadline);
+      } finally {
+        this.#writtenSignal.done();
+      }
     }
   }
 
-  #receiveSync<T>(options: Omit<WaitOptions, "signal"> | undefined, method: string, take: () => T | null): T | null {
-    const deadline = deadlineOf(options, method, false);
-    for (;;) {
-      const seen = this.#writtenSignal.snapshot();
-      const message = take();
-      if (message !== null) return message;
-      if (this.closed) return take();
-      this.#writtenSignal.waitSync(seen, remaining(deadline, method));
+  /** Blocks until a message may have been written (or the queue closed), or throws at the deadline. */
+  #sleepUntilWritten(deadline: Deadline, method: string): void {
+    const seen = this.#writtenSignal.prepare();
+    try {
+      // Looked at again after counting this thread as a sleeper: see change-signal.ts.
+      if (this.length === 0 && !this.closed) this.#writtenSignal.waitSync(seen, remaining(deadline, method));
+    } finally {
+      this.#writtenSignal.done();
     }
   }
 

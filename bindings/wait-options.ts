@@ -11,15 +11,34 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-export interface Deadline {
-  /** performance.now() after which the wait fails, or Infinity. */
-  readonly at: number;
+/** When a wait gives up. Its clock starts the first time the caller must wait. */
+export class Deadline {
   readonly timeout: number;
   readonly signal: AbortSignal | undefined;
+  /** performance.now() at which the wait fails, once the clock has started. */
+  #at = NaN;
+
+  constructor(timeout: number, signal: AbortSignal | undefined) {
+    this.timeout = timeout;
+    this.signal = signal;
+  }
+
+  /** Milliseconds left, or throws ETIMEDOUT / the abort reason. */
+  remaining(method: string): number {
+    if (this.signal?.aborted) throw this.signal.reason;
+    if (this.timeout === Infinity) return Infinity;
+    if (Number.isNaN(this.#at)) this.#at = performance.now() + this.timeout;
+    const left = this.#at - performance.now();
+    if (left <= 0) throw new QueueError("ETIMEDOUT", `${method} timed out after ${this.timeout} ms`);
+    return left;
+  }
 }
 
+/** No timeout and no signal: shared, since it never changes. */
+const FOREVER = new Deadline(Infinity, undefined);
+
 export function deadlineOf(options: unknown, method: string, allowSignal: boolean): Deadline {
-  if (options === undefined) return { at: Infinity, timeout: Infinity, signal: undefined };
+  if (options === undefined) return FOREVER;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`${method}: options must be an object, got ${describe(options)}`);
   }
@@ -39,7 +58,7 @@ export function deadlineOf(options: unknown, method: string, allowSignal: boolea
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError(`${method}: signal must be an AbortSignal, got ${describe(signal)}`);
   }
-  return { at: performance.now() + timeout, timeout, signal };
+  return timeout === Infinity && signal === undefined ? FOREVER : new Deadline(timeout, signal);
 }
 
 function isAbortSignal(value: unknown): value is AbortSignal {
@@ -50,10 +69,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 /** Milliseconds left, or throws ETIMEDOUT / the abort reason. */
 export function remaining(deadline: Deadline, method: string): number {
-  if (deadline.signal?.aborted) throw deadline.signal.reason;
-  const left = deadline.at - performance.now();
-  if (left <= 0) throw new QueueError("ETIMEDOUT", `${method} timed out after ${deadline.timeout} ms`);
-  return left;
+  return deadline.remaining(method);
 }
 
 /** `waiting`, or a rejection as soon as the deadline's signal aborts. */

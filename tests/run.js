@@ -3,8 +3,10 @@
 // suite whose runtime is missing prints "SKIPPED: why" and exits 0, and under
 // RUSTQUEUE_REQUIRE_ALL_RUNTIMES=1 (set by CI) a skip fails the run.
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 
 const uvu = (pattern) => ["node", ["node_modules/uvu/bin.js", "tests", pattern]];
+const script = (path) => ["node", [path]];
 
 /** [name, command, arguments]: the order they run in. */
 const suites = [
@@ -12,11 +14,37 @@ const suites = [
   ["node: shared queues and waiting", ...uvu("^shared\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("^fault\\.test\\.js$")],
+  // Tests that search for bugs: seeded fast-check runs (RUSTQUEUE_SEED to vary, see tests/support/seeded.js).
+  ["node: model-based, against the SPEC's model", ...uvu("^model\\.test\\.js$")],
+  ["node: interleavings on one shared memory", ...uvu("^interleaving\\.test\\.js$")],
+  ["node: fuzzing the core, corrupted memory", ...uvu("^fuzz-(core|api)\\.test\\.js$")],
+  ["node: every bad input", ...uvu("^bad-input\\.test\\.js$")],
+  // The package as published: packed once per run, then run in every runtime.
+  ["package: npm pack contents", ...script("tests/package/tarball.js")],
+  ["node: packed tarball", ...script("tests/runtimes/node/run.js")],
+  ["deno: packed tarball", ...script("tests/runtimes/deno/run.js")],
+  ["bun: packed tarball", ...script("tests/runtimes/bun/run.js")],
+  ["chromium: page + worker, import map", ...script("tests/runtimes/chromium/run.js")],
+  ["firefox: page + worker, import map", ...script("tests/runtimes/firefox/run.js")],
+  ["esbuild: bundle in chromium", ...script("tests/runtimes/esbuild/run.js")],
+  ["rollup: bundle in chromium", ...script("tests/runtimes/rollup/run.js")],
+  ["workerd: fetch handler", ...script("tests/runtimes/workerd/run.js")],
+  ["web demo in chromium", ...script("tests/runtimes/web-demo/run.js")],
+  // The Node suites again on the other LTS lines users run.
+  ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
+  ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],
+  ["package: publint", ...script("tests/package/publint.js")],
+  ["package: attw (esm-only)", ...script("tests/package/attw.js")],
+  // Not timed: a short run of every benchmark, into a temp folder, proves `npm run bench` works.
+  ["bench: npm run bench -- --quick", "node", ["--expose-gc", "bench/run.js", "--quick"]],
 ];
 
 const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
 const requireAll = process.env.RUSTQUEUE_REQUIRE_ALL_RUNTIMES === "1";
 const results = [];
+// The runtime suites share one packed project per run (tests/support/packed-project.js).
+const packedRun = process.env.RUSTQUEUE_RUN_ID === undefined;
+process.env.RUSTQUEUE_RUN_ID ??= `run-${process.pid}`;
 
 for (const [name, command, args] of suites) {
   if (only && !only.test(name)) continue;
@@ -27,6 +55,8 @@ for (const [name, command, args] of suites) {
   process.stdout.write(output);
   results.push({ name, ...count(output), exit: run.status, skipped: /^SKIPPED: /m.test(output), seconds: (Date.now() - started) / 1000 });
 }
+
+if (packedRun) rmSync(`.tmp/packed/${process.env.RUSTQUEUE_RUN_ID}`, { recursive: true, force: true });
 
 function count(output) {
   const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);

