@@ -267,7 +267,7 @@ export class MessageQueue {
 
   /** Opens the queue as the device would be opened: the reader's first read dequeues one message. */
   open(): QueueReader {
-    return new QueueReader(this, this.#maxSize);
+    return new QueueReader(this);
   }
 
   /** Drops every queued message. */

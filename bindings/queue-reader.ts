@@ -17,7 +17,7 @@ export class QueueReader {
   #closed = false;
 
   /** @internal Readers are made by `MessageQueue.open()`. */
-  constructor(queue: MessageQueue, _maxMessageSize: number) {
+  constructor(queue: MessageQueue) {
     this.#queue = queue;
   }
 
