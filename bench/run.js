@@ -4,14 +4,14 @@
 //                                        bench/chart.svg and the README's Performance block
 //   npm run bench -- --quick             a short run that proves the bench works (CI);
 //                                        writes to a temporary folder unless --out is given
-//   npm run bench -- --runtime deno      only the in-thread part, in Deno (or bun, node;
-//                                        a comma-separated list); prints, writes nothing
+//   npm run bench -- --runtime deno      only the in-thread part, in Deno (or bun, node,
+//                                        node24; a comma-separated list); prints, writes nothing
 //   npm run bench -- --out DIR           write results.json and chart.svg to DIR instead
 //
-// The in-thread part runs here for Node and as a child process for Deno and Bun
-// (bench/in-thread.js, the same file); the cross-thread part and the footprint
-// run in Node only.
-import { spawnSync } from "node:child_process";
+// The in-thread part runs here for Node and as a child process for Deno, Bun and
+// Node 24 (bench/in-thread.js, the same file; Node 24 is the dev dependency
+// `node24`); the cross-thread part and the footprint run in this Node only.
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
@@ -36,24 +36,31 @@ const temporary = everything && quick && !option("--out");
 const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
 const log = (line) => console.error(line);
 
+/** Where each other runtime's executable is: deno and bun in node_modules/.bin, Node 24 in its own package. */
+const EXECUTABLES = { deno: "node_modules/.bin/deno", bun: "node_modules/.bin/bun", node24: "node_modules/node24/bin/node" };
+
 function binary(name) {
-  const file = join(root, "node_modules/.bin", name);
+  const file = join(root, EXECUTABLES[name] ?? `node_modules/.bin/${name}`);
   const probe = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 30_000 });
   return probe.status === 0 ? { file, version: probe.stdout.trim().split("\n")[0] } : null;
 }
 
 /** The in-thread part in another runtime, as a child process that prints its results as JSON. */
-function inThreadElsewhere(runtime) {
+async function inThreadElsewhere(runtime) {
   const found = binary(runtime);
   if (!found) return { runtime, error: `${runtime} is not installed (npm ci installs it as a dev dependency)` };
   const script = join(root, "bench/in-thread.js");
   const argv = runtime === "deno" ? ["run", "--no-lock", "-A", script] : [script];
-  const run = spawnSync(found.file, [...argv, "--json", ...(quick ? ["--quick"] : [])], { cwd: root, encoding: "utf8", timeout: 600_000, maxBuffer: 64 << 20 });
-  const last = run.stdout?.trim().split("\n").at(-1);
+  const child = spawn(found.file, [...argv, "--json", ...(quick ? ["--quick"] : [])], { cwd: root, timeout: 600_000 });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk) => { stdout += chunk; });
+  child.stderr.setEncoding("utf8").on("data", (chunk) => { stderr += chunk; });
+  const status = await new Promise((resolve) => child.on("close", resolve).on("error", () => resolve(null)));
   try {
-    return JSON.parse(last);
+    return JSON.parse(stdout.trim().split("\n").at(-1));
   } catch {
-    return { runtime, error: `exited with ${run.status}: ${(run.stderr || run.stdout || "").trim().split("\n").slice(-3).join(" / ")}` };
+    return { runtime, error: `exited with ${status}: ${(stderr || stdout).trim().split("\n").slice(-3).join(" / ")}` };
   }
 }
 
@@ -69,13 +76,22 @@ const machine = {
 
 const results = { date: new Date().toISOString(), quick, machine, inThread: {} };
 
-for (const runtime of onlyRuntimes ?? ["node", "deno", "bun"]) {
-  log(`in one thread: ${runtime}…`);
-  results.inThread[runtime] = runtime === "node"
-    ? { runtime: "node", version: process.versions.node, engine: `V8 ${process.versions.v8}`, ...(await runInThread({ quick })) }
-    : inThreadElsewhere(runtime);
-  if (results.inThread[runtime].error) log(`  ${runtime}: ${results.inThread[runtime].error}`);
+// Node 24 is measured as a runtime of its own unless it is the Node running this.
+const runtimes = onlyRuntimes ?? ["node", "deno", "bun", ...(process.versions.node.startsWith("24.") ? [] : ["node24"])];
+const inThisNode = async () => ({ runtime: "node", version: process.versions.node, engine: `V8 ${process.versions.v8}`, ...(await runInThread({ quick })) });
+if (quick) {
+  // A quick run's numbers only prove the bench works, so the runtimes run at once (the full run measures them one by one).
+  log(`in one thread, at once: ${runtimes.join(", ")}…`);
+  const elsewhere = runtimes.filter((r) => r !== "node").map((r) => inThreadElsewhere(r).then((run) => [r, run]));
+  if (runtimes.includes("node")) results.inThread.node = await inThisNode();
+  for (const [runtime, run] of await Promise.all(elsewhere)) results.inThread[runtime] = run;
+} else {
+  for (const runtime of runtimes) {
+    log(`in one thread: ${runtime}…`);
+    results.inThread[runtime] = runtime === "node" ? await inThisNode() : await inThreadElsewhere(runtime);
+  }
 }
+for (const [runtime, run] of Object.entries(results.inThread)) if (run.error) log(`  ${runtime}: ${run.error}`);
 
 if (everything) {
   log("across threads…");

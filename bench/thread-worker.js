@@ -26,12 +26,13 @@ const now = () => performance.timeOrigin + performance.now();
 const finish = (result) => parentPort.postMessage({ done: true, end: now(), ...result });
 
 const roles = {
-  /** rustqueue: sendSync from one reused array. */
+  /** rustqueue: sendSync from one reused array (or, as a diagnostic, tryWrite in a spin: never sleeps). */
   "rustqueue-producer"() {
     const queue = MessageQueue.attach(workerData.handle);
     const source = pattern(size, workerData.seed ?? 0);
     waitForStart();
-    for (let i = 0; i < count; i++) queue.sendSync(source);
+    if (workerData.spin) for (let i = 0; i < count; i++) while (!queue.tryWrite(source));
+    else for (let i = 0; i < count; i++) queue.sendSync(source);
     finish({ sent: count });
   },
 
@@ -43,7 +44,13 @@ const roles = {
     let received = 0;
     let bytes = 0;
     waitForStart();
-    if (workerData.zeroCopy) {
+    if (workerData.spin) {
+      // The diagnostic that never sleeps: readInto in a spin while the queue is empty, `count` messages.
+      for (let length; received < count; received++) {
+        while ((length = queue.readInto(into)) === null);
+        bytes += length;
+      }
+    } else if (workerData.zeroCopy) {
       for (let length; (untilClosed || received < count) && (length = queue.receiveIntoSync(into)) !== null; received++) bytes += length;
     } else {
       for (let message; (untilClosed || received < count) && (message = queue.receiveSync()) !== null; received++) bytes += message.length;

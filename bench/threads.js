@@ -1,5 +1,10 @@
 // Across threads, with Node's worker_threads: one producer to one consumer,
-// four producers to four consumers, and ping-pong round trips. Each run starts
+// four producers to four consumers, and ping-pong round trips. The queue's
+// capacity is a dimension of its own: at the default 16 a producer and a
+// consumer that run at different speeds sleep and wake every few messages, so
+// the 1 → 1 and 4 → 4 runs are made at 16 and at 256 (postMessage's queue is
+// unbounded, and ringbuf.js gets the bytes of as many messages as rustqueue
+// holds); ping-pong keeps one message in flight, so it stays at 16. Each run starts
 // its workers, lets them attach and get ready, releases them together through
 // one shared word, and takes the time until the last consumer is done. Every
 // run is bounded in time: a run that overstays is ended and reported as such,
@@ -50,19 +55,39 @@ async function runWorkers(specs, { timeoutMs, whenProducersDone } = {}) {
   }
 }
 
-/** The queue across threads; RUSTQUEUE_BENCH_CAPACITY tries other capacities. */
-function sharedQueue() {
-  return new MessageQueue({ shared: true, capacity: Number(process.env.RUSTQUEUE_BENCH_CAPACITY ?? 16) });
+/** The queue's default capacity, and the capacities the 1 → 1 and 4 → 4 runs are made at. */
+export const DEFAULT_CAPACITY = 16;
+export const CAPACITIES = [DEFAULT_CAPACITY, 256];
+
+function sharedQueue(capacity) {
+  return new MessageQueue({ shared: true, capacity });
 }
 
-/** One producer → one consumer: messages per second, from release to the consumer's last message. */
-export async function spsc(kind, size, count, timeoutMs) {
+/**
+ * How many times a change found a thread asleep (or still waking) and signalled
+ * it, read from the header after a run: WRITE_SIGNAL counts the signals to
+ * readers (the consumer waited for a message), READ_SIGNAL those to writers
+ * (the producer waited for room). The offsets are those of assembly/layout.ts
+ * (REGION_START 1024, + 192 and + 256): a diagnostic, not API.
+ */
+function wakeSignals(queue) {
+  const words = new Int32Array(queue.handle.memory.buffer);
+  return { toConsumer: Atomics.load(words, (1024 + 192) >> 2), toProducer: Atomics.load(words, (1024 + 256) >> 2) };
+}
+
+/**
+ * One producer → one consumer: messages per second, from release to the
+ * consumer's last message, and for rustqueue how many wake-ups were signalled.
+ */
+export async function spsc(kind, size, count, timeoutMs, capacity = DEFAULT_CAPACITY) {
   let specs;
-  if (kind === "rustqueue" || kind === "rustqueue-into") {
-    const queue = sharedQueue();
+  let queue;
+  if (kind.startsWith("rustqueue")) {
+    queue = sharedQueue(capacity);
+    const spin = kind === "rustqueue-spin";
     specs = [
-      { role: "rustqueue-producer", handle: queue.handle, size, count },
-      { role: "rustqueue-consumer", handle: queue.handle, size, count, zeroCopy: kind === "rustqueue-into" },
+      { role: "rustqueue-producer", handle: queue.handle, size, count, spin },
+      { role: "rustqueue-consumer", handle: queue.handle, size, count, zeroCopy: kind !== "rustqueue", spin },
     ];
   } else if (kind === "postMessage") {
     const { port1, port2 } = new MessageChannel();
@@ -71,7 +96,8 @@ export async function spsc(kind, size, count, timeoutMs) {
       { role: "postMessage-consumer", ports: [port2], size, count, transfer: [port2] },
     ];
   } else if (kind === "ringbuf") {
-    const sab = RingBuffer.getStorageForCapacity(16 * (4 + size), Uint8Array);
+    // As many messages as rustqueue's capacity, each framed by a 4-byte length.
+    const sab = RingBuffer.getStorageForCapacity(capacity * (4 + size), Uint8Array);
     specs = [
       { role: "ringbuf-producer", sab, size, count },
       { role: "ringbuf-consumer", sab, size, count },
@@ -82,18 +108,18 @@ export async function spsc(kind, size, count, timeoutMs) {
   if (consumer.received !== count || consumer.bytes !== count * size) {
     throw new Error(`${kind} ${size} B: received ${consumer.received} messages, ${consumer.bytes} bytes; expected ${count} of ${size}`);
   }
-  return count / ((consumer.end - startedAt) / 1000);
+  return { messagesPerSecond: count / ((consumer.end - startedAt) / 1000), wakeSignals: queue ? wakeSignals(queue) : null };
 }
 
 /** Four producers → four consumers; rustqueue consumers run until the queue is closed and drained. */
-export async function mpmc(kind, size, count, timeoutMs, threads = 4) {
+export async function mpmc(kind, size, count, timeoutMs, capacity = DEFAULT_CAPACITY, threads = 4) {
   // Each producer's share is a multiple of `threads`, so its round-robin deals every consumer the same number.
   const perProducer = Math.floor(count / threads / threads) * threads;
   const total = perProducer * threads;
   let specs;
   let whenProducersDone;
   if (kind === "rustqueue") {
-    const queue = sharedQueue();
+    const queue = sharedQueue(capacity);
     whenProducersDone = () => queue.close();
     specs = [
       ...Array.from({ length: threads }, (_, p) => ({ role: "rustqueue-producer", handle: queue.handle, size, count: perProducer, seed: p })),
@@ -124,8 +150,8 @@ export async function pingPong(kind, size, count, timeoutMs) {
   const warmup = Math.max(20, count >> 3);
   let specs;
   if (kind === "rustqueue") {
-    const ping = sharedQueue();
-    const pong = sharedQueue();
+    const ping = sharedQueue(DEFAULT_CAPACITY);
+    const pong = sharedQueue(DEFAULT_CAPACITY);
     specs = [
       { role: "rustqueue-ping", handle: ping.handle, replyHandle: pong.handle, size, count, warmup },
       { role: "rustqueue-pong", handle: ping.handle, replyHandle: pong.handle, size, count, warmup },
@@ -150,23 +176,31 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
+/** The 1 → 1 contenders; a bounded one runs at every capacity, postMessage (unbounded) once per repeat. */
 export const SPSC_KINDS = [
-  { key: "rustqueue", name: "rustqueue sendSync / receiveSync" },
-  { key: "rustqueue-into", name: "rustqueue sendSync / receiveIntoSync (no allocation)" },
-  { key: "postMessage", name: "postMessage over a MessageChannel" },
-  { key: "ringbuf", name: "ringbuf.js (SPSC, spinning)" },
+  { key: "rustqueue", name: "rustqueue sendSync / receiveSync", bounded: true },
+  { key: "rustqueue-into", name: "rustqueue sendSync / receiveIntoSync (no allocation)", bounded: true },
+  { key: "rustqueue-spin", name: "(diagnostic) rustqueue tryWrite / readInto, spinning, never sleeping", bounded: true },
+  { key: "ringbuf", name: "ringbuf.js (SPSC, spinning)", bounded: true },
+  { key: "postMessage", name: "postMessage over a MessageChannel", bounded: false },
 ];
+
+const MPMC_NAMES = { rustqueue: "rustqueue, one shared queue", postMessage: "postMessage, a channel per producer–consumer pair" };
+
+/** What `capacity` a row records: a queue's capacity in messages, or "unbounded" (postMessage). */
+const UNBOUNDED = "unbounded";
 
 /**
  * Every cross-thread workload. Runs repeat `repeats` times with the contenders
- * interleaved, and the median of the repeats is kept, with the spread (min–max).
- * A run that fails or times out is recorded with its error and the others go on.
+ * (at every capacity) interleaved, and the median of the repeats is kept, with
+ * the spread (min–max). A run that fails or times out is recorded with its
+ * error and the others go on.
  */
 export async function runThreads({ quick = false, log = () => {} } = {}) {
-  const repeats = quick ? 1 : 3;
+  const repeats = quick ? 1 : 5;
   const counts = quick ? { 14: 2000, 4096: 500 } : { 14: 200_000, 4096: 40_000 };
   const timeoutMs = quick ? 15_000 : 60_000;
-  const out = { repeats, spsc: [], mpmc: [], pingPong: [] };
+  const out = { repeats, capacities: CAPACITIES, defaultCapacity: DEFAULT_CAPACITY, spsc: [], mpmc: [], pingPong: [] };
 
   const attempt = async (what, run) => {
     try {
@@ -176,38 +210,52 @@ export async function runThreads({ quick = false, log = () => {} } = {}) {
       return { error: error.message, timedOut: Boolean(error.timedOut) };
     }
   };
+  const summary = (values) => ({
+    messagesPerSecond: values.length ? median(values) : null,
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+  });
+  /** Every (contender, capacity) pair a table row is made of, in table order. */
+  const cases = (kinds) => [
+    ...CAPACITIES.flatMap((capacity) => kinds.filter((k) => k.bounded).map((k) => ({ ...k, capacity }))),
+    ...kinds.filter((k) => !k.bounded).map((k) => ({ ...k, capacity: UNBOUNDED })),
+  ];
 
   for (const size of [14, 4096]) {
-    const rates = new Map(SPSC_KINDS.map((k) => [k.key, []]));
-    const errors = new Map();
+    const runs = cases(SPSC_KINDS).map((c) => ({ ...c, values: [], signals: [], failure: {} }));
     for (let r = 0; r < repeats; r++) {
-      for (const { key } of SPSC_KINDS) {
-        const result = await attempt(`${key} 1→1 ${size} B`, () => spsc(key, size, counts[size], timeoutMs));
-        if ("value" in result) rates.get(key).push(result.value);
-        else errors.set(key, result);
+      for (const run of runs) {
+        const capacity = run.capacity === UNBOUNDED ? undefined : run.capacity;
+        const result = await attempt(`${run.key} 1→1 ${size} B, capacity ${run.capacity}`, () => spsc(run.key, size, counts[size], timeoutMs, capacity));
+        if ("value" in result) {
+          run.values.push(result.value.messagesPerSecond);
+          if (result.value.wakeSignals) run.signals.push(result.value.wakeSignals);
+        } else run.failure = result;
       }
     }
-    for (const { key, name } of SPSC_KINDS) {
-      const values = rates.get(key);
-      out.spsc.push({ key, name, size, messagesPerSecond: values.length ? median(values) : null,
-        min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null,
-        count: counts[size], ...(errors.has(key) ? errors.get(key) : {}) });
+    for (const { key, name, capacity, values, signals, failure } of runs) {
+      // Wake-up signals per message, the median over the repeats: to the consumer, to the producer.
+      const perMessage = (side) => median(signals.map((s) => s[side] / counts[size]));
+      out.spsc.push({ key, name, size, capacity, ...summary(values), count: counts[size],
+        ...(signals.length ? { wakeSignalsPerMessage: { toConsumer: perMessage("toConsumer"), toProducer: perMessage("toProducer") } } : {}),
+        ...failure });
     }
     log(`  1→1 at ${size} B done`);
   }
 
+  const mpmcKinds = [{ key: "rustqueue", bounded: true }, { key: "postMessage", bounded: false }];
   for (const size of [14, 4096]) {
-    for (const key of ["rustqueue", "postMessage"]) {
-      const values = [];
-      let failure = {};
-      for (let r = 0; r < repeats; r++) {
-        const result = await attempt(`${key} 4→4 ${size} B`, () => mpmc(key, size, counts[size], timeoutMs));
-        if ("value" in result) values.push(result.value);
-        else failure = result;
+    const runs = cases(mpmcKinds).map((c) => ({ ...c, values: [], failure: {} }));
+    for (let r = 0; r < repeats; r++) {
+      for (const run of runs) {
+        const capacity = run.capacity === UNBOUNDED ? undefined : run.capacity;
+        const result = await attempt(`${run.key} 4→4 ${size} B, capacity ${run.capacity}`, () => mpmc(run.key, size, counts[size], timeoutMs, capacity));
+        if ("value" in result) run.values.push(result.value);
+        else run.failure = result;
       }
-      out.mpmc.push({ key, name: key === "rustqueue" ? "rustqueue, one shared queue" : "postMessage, a channel per producer–consumer pair",
-        size, producers: 4, consumers: 4, messagesPerSecond: values.length ? median(values) : null,
-        min: values.length ? Math.min(...values) : null, max: values.length ? Math.max(...values) : null,
+    }
+    for (const { key, capacity, values, failure } of runs) {
+      out.mpmc.push({ key, name: MPMC_NAMES[key], size, capacity, producers: 4, consumers: 4, ...summary(values),
         count: counts[size], deadlocked: Boolean(failure.timedOut), ...failure });
     }
     log(`  4→4 at ${size} B done`);
@@ -218,7 +266,8 @@ export async function runThreads({ quick = false, log = () => {} } = {}) {
     const result = await attempt(`${key} ping-pong`, () => pingPong(key, 14, trips, timeoutMs));
     const sorted = result.value ?? [];
     out.pingPong.push({ key, name: key === "rustqueue" ? "rustqueue sendSync / receiveIntoSync" : "postMessage over a MessageChannel",
-      size: 14, roundTrips: trips, p50: sorted.length ? percentile(sorted, 0.5) : null, p99: sorted.length ? percentile(sorted, 0.99) : null,
+      size: 14, capacity: key === "rustqueue" ? DEFAULT_CAPACITY : UNBOUNDED, roundTrips: trips,
+      p50: sorted.length ? percentile(sorted, 0.5) : null, p99: sorted.length ? percentile(sorted, 0.99) : null,
       ...(result.error ? result : {}) });
   }
   log("  ping-pong done");
