@@ -28,7 +28,7 @@ import {
   MAGIC, VERSION, MAGIC_OFFSET, VERSION_OFFSET, CAPACITY_OFFSET, MAX_SIZE_OFFSET,
   ONE_LAP_OFFSET, STATE_OFFSET, CLOSED_OFFSET, TOTAL_BYTES_OFFSET, HEAD_OFFSET,
   TAIL_OFFSET, WRITE_SIGNAL_OFFSET, READ_SIGNAL_OFFSET, READERS_WAITING_OFFSET,
-  WRITERS_WAITING_OFFSET, STAMPS_OFFSET, STATE_BLANK, STATE_INITIALISING, STATE_READY,
+  WRITERS_WAITING_OFFSET, STAMPS_OFFSET, SLOT_ENTRY_BYTES, STATE_BLANK, STATE_INITIALISING, STATE_READY,
   PAGE_BYTES, regionStart, regionEnd, lengthsOffset, slotsOffset, oneLapFor, staticDataFits,
 } from "./layout";
 
@@ -87,7 +87,7 @@ export function init(capacityWanted: i32, maxSizeWanted: i32, isConcurrent: bool
   store<i32>(start + HEAD_OFFSET, 0);
   store<i32>(start + TAIL_OFFSET, 0);
   const stamps = start + STAMPS_OFFSET;
-  for (let i = 0; i < capacityWanted; i++) store<i32>(stamps + (<usize>i << 2), i);
+  for (let i = 0; i < capacityWanted; i++) store<i32>(stamps + <usize>i * SLOT_ENTRY_BYTES, i);
   atomic.store<i32>(start + STATE_OFFSET, STATE_READY);
   return attach(isConcurrent);
 }
@@ -111,7 +111,7 @@ export function attach(isConcurrent: bool): i32 {
   maxSize = size;
   oneLap = oneLapFor(cap);
   stampsAt = start + STAMPS_OFFSET;
-  lengthsAt = lengthsOffset(start, cap);
+  lengthsAt = lengthsOffset(start);
   slotsAt = <usize>slotsOffset(start, cap);
   concurrent = isConcurrent;
   return 0;
@@ -121,6 +121,8 @@ export function attach(isConcurrent: bool): i32 {
 export function slotsStart(): usize { return slotsAt; }
 export function stampsStart(): usize { return stampsAt; }
 export function lengthsStart(): usize { return lengthsAt; }
+/** Bytes from one slot's stamp (or length) to the next's. */
+export function slotTableStride(): usize { return SLOT_ENTRY_BYTES; }
 export function headerStart(): usize { return region; }
 export function capacityOf(): i32 { return capacity; }
 export function maxSizeOf(): i32 { return maxSize; }
@@ -150,7 +152,11 @@ export function closedAt(): usize { return region + CLOSED_OFFSET; }
 }
 
 @inline function stampAt(index: i32): usize {
-  return stampsAt + (<usize>index << 2);
+  return stampsAt + <usize>index * SLOT_ENTRY_BYTES;
+}
+
+@inline function lengthAt(index: i32): usize {
+  return lengthsAt + <usize>index * SLOT_ENTRY_BYTES;
 }
 
 /**
@@ -172,7 +178,7 @@ export function claim(length: i32): i32 {
     if (stamp == tail) {
       const seen = atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail));
       if (seen == tail) {
-        store<i32>(lengthsAt + (<usize>index << 2), length);
+        store<i32>(lengthAt(index), length);
         lastStamp = tail;
         return index;
       }
@@ -205,7 +211,7 @@ export function peek(): i32 {
     if (index >= capacity) return CORRUPT;
     const stamp = atomic.load<i32>(stampAt(index));
     if (stamp == head + 1) {
-      const length = atomic.load<i32>(lengthsAt + (<usize>index << 2));
+      const length = atomic.load<i32>(lengthAt(index));
       if (<u32>length > <u32>maxSize) return CORRUPT;
       lastStamp = head;
       return index * (maxSize + 1) + length;

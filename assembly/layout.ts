@@ -25,8 +25,9 @@
 //    +256     │ READ_SIGNAL     bumped by a take that finds writers asleep    │
 //    +260     │ WRITERS_WAITING how many writers sleep on READ_SIGNAL         │
 //             ├───────────────────────────────────────────────────────────────┤
-//    +320     │ STAMPS          CAPACITY × i32, one per slot                  │
-//             │ LENGTHS         CAPACITY × i32, bytes held by each slot       │
+//    +320     │ SLOT TABLE      CAPACITY × 64 bytes, a cache line per slot:   │
+//             │   +0 STAMP      whose turn the slot is                        │
+//             │   +4 LENGTH     bytes the slot holds                          │
 //             ├──────────────── padding to a 64 KiB page boundary ────────────┤
 //   slots ──► │ SLOT 0          MAX_SIZE bytes                                │
 //             │ …                                                             │
@@ -75,12 +76,16 @@
 /** The mirror of WRITE_SIGNAL: bumped by a reader's take when writers sleep, waited on by writers. */
 @inline export const READ_SIGNAL_OFFSET: usize = 256;
 @inline export const WRITERS_WAITING_OFFSET: usize = 260;
-/** One stamp per slot. The writer whose CAS on TAIL named the slot publishes it with an
+/** The slot table: one cache line per slot, so that a writer publishing one slot and a
+ *  reader freeing another never contend for the same line. At +0 the slot's stamp: the
+ *  writer whose CAS on TAIL named the slot publishes it with an
  *  atomic add of 1 after copying the bytes in (the bindings); the reader whose CAS on
  *  HEAD took it frees it with an atomic store of stamp + ONE_LAP. Both sides read it
- *  atomically before touching the slot's bytes or its length. The length of a slot is
+ *  atomically before touching the slot's bytes or its length. At +4 the slot's length:
  *  written (plainly) by `claim` before the publish, and read after the stamp says full. */
 @inline export const STAMPS_OFFSET: usize = 320;
+@inline export const SLOT_ENTRY_BYTES: usize = 64;
+@inline export const LENGTH_IN_ENTRY: usize = 4;
 
 @inline export const STATE_BLANK: i32 = 0;
 @inline export const STATE_INITIALISING: i32 = 1;
@@ -114,14 +119,14 @@
   return (value + alignment - 1) & ~(alignment - 1);
 }
 
-/** Offset of the length table, after one stamp per slot. */
-@inline export function lengthsOffset(region: usize, capacity: i32): usize {
-  return region + STAMPS_OFFSET + (<usize>capacity << 2);
+/** Offset of slot 0's length, in the slot table. */
+@inline export function lengthsOffset(region: usize): usize {
+  return region + STAMPS_OFFSET + LENGTH_IN_ENTRY;
 }
 
 /** Offset of slot 0: the first page boundary past the length table. */
 export function slotsOffset(region: usize, capacity: i32): u64 {
-  return alignUp(<u64>lengthsOffset(region, capacity) + (<u64>capacity << 2), PAGE_BYTES);
+  return alignUp(<u64>region + STAMPS_OFFSET + <u64>capacity * SLOT_ENTRY_BYTES, PAGE_BYTES);
 }
 
 /** Where the region ends for this shape, or 0 if the shape is out of bounds. */

@@ -164,11 +164,12 @@ function coreCalls() {
   if (core.init(16, 4096, 0) !== 0) throw new Error("the core refused to initialise");
   const words = new Int32Array(memory.buffer);
   const stamps = core.stampsStart() >> 2;
+  const entryWords = core.slotTableStride() >> 2;
   let taken = 0;
   return {
     run() {
       for (let b = 0; b < BATCHES; b++) {
-        for (let i = 0; i < BATCH; i++) words[stamps + core.claim(14)]++;
+        for (let i = 0; i < BATCH; i++) words[stamps + core.claim(14) * entryWords]++;
         for (let i = 0; i < BATCH; i++) taken += core.take() >= 0 ? 1 : 0;
       }
     },

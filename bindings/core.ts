@@ -9,6 +9,7 @@ export interface CoreExports {
   slotsStart(): number;
   stampsStart(): number;
   lengthsStart(): number;
+  slotTableStride(): number;
   headerStart(): number;
   capacityOf(): number;
   maxSizeOf(): number;

@@ -68,6 +68,8 @@ export class MessageQueue {
   /** Int32Array index of slot 0's stamp, and of its length. */
   readonly #stamps: number;
   readonly #lengths: number;
+  /** Int32Array elements from one slot's stamp to the next's: a cache line apart. */
+  readonly #entryWords: number;
   /** `#find` packs a message's slot and length as `slot * #stride + length`. */
   readonly #stride: number;
   /** Whether the message `#find` returned was only named (peek), not yet taken. */
@@ -133,6 +135,7 @@ export class MessageQueue {
     this.#slots = core.slotsStart();
     this.#stamps = core.stampsStart() >> 2;
     this.#lengths = core.lengthsStart() >> 2;
+    this.#entryWords = core.slotTableStride() >> 2;
     this.#stride = this.#maxSize + 1;
     this.#shared = shared;
     this.#log = log;
@@ -441,14 +444,14 @@ export class MessageQueue {
       // Between claim and publish: one copy and one atomic add, no call or loop,
       // so a terminated thread cannot stop half way (see assembly/index.ts).
       this.#bytes.set(bytes, at);
-      Atomics.add(this.#words, this.#stamps + slot, 1);
+      Atomics.add(this.#words, this.#stamps + slot * this.#entryWords, 1);
     } else {
       if (length <= SMALL_COPY) {
         copyInSmall(bytes, length, this.#view, at);
       } else {
         this.#bytes.set(bytes, at);
       }
-      this.#words[this.#stamps + slot]!++;
+      this.#words[this.#stamps + slot * this.#entryWords]!++;
     }
     this.#published(length);
     return length;
@@ -463,8 +466,8 @@ export class MessageQueue {
       const slot = this.#claim(0, whenFull);
       if (slot < 0) return -1;
       const { written } = encoder.encodeInto(text, this.#slotView(slot));
-      this.#words[this.#lengths + slot] = written;
-      this.#words[this.#stamps + slot]!++;
+      this.#words[this.#lengths + slot * this.#entryWords] = written;
+      this.#words[this.#stamps + slot * this.#entryWords]!++;
       this.#published(written);
       return written;
     }
@@ -477,7 +480,7 @@ export class MessageQueue {
     const slot = this.#claim(written, whenFull);
     if (slot < 0) return -1;
     this.#bytes.set(encoded, this.#slots + slot * maxSize);
-    Atomics.add(this.#words, this.#stamps + slot, 1);
+    Atomics.add(this.#words, this.#stamps + slot * this.#entryWords, 1);
     this.#published(written);
     return written;
   }

@@ -24,7 +24,7 @@ function put(c, bytes) {
   const slot = c.exports.claim(bytes.length);
   if (slot < 0) return slot;
   new Uint8Array(c.memory.buffer).set(bytes, c.exports.slotsStart() + slot * c.exports.maxSizeOf());
-  Atomics.add(c.words, (c.exports.stampsStart() >> 2) + slot, 1);
+  Atomics.add(c.words, (c.exports.stampsStart() + slot * c.exports.slotTableStride()) >> 2, 1);
   return slot;
 }
 

@@ -44,7 +44,8 @@ function layoutOf(memory, capacity) {
   const words = new Int32Array(memory.buffer);
   const header = words.indexOf(MAGIC);
   assert.ok(header > 0, "the header is in memory");
-  return { words, header, stamps: header + 80, lengths: header + 80 + capacity };
+  // The slot table (assembly/layout.ts) gives each slot 64 bytes: its stamp, then its length.
+  return { words, header, stamps: header + 80, lengths: header + 80 + 1, entryWords: 16 };
 }
 
 /** Runs `fn`: returns its value, or the QueueError it threw; anything else fails the test. */

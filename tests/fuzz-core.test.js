@@ -92,7 +92,7 @@ function fuzzQueue(build, capacity, maxSize, concurrent, extraPage) {
   const q = { build, memory, bytes, words, exports, byteLength: memory.buffer.byteLength };
   q.remember = () => {
     q.region = exports.headerStart();
-    q.tablesEnd = exports.lengthsStart() + exports.capacityOf() * 4;
+    q.tablesEnd = exports.stampsStart() + exports.capacityOf() * exports.slotTableStride();
     bytes.fill(GUARD, q.tablesEnd);
     q.below = Buffer.from(bytes.slice(0, q.region));
     q.above = Buffer.from(bytes.slice(q.tablesEnd));
@@ -168,7 +168,7 @@ function runOperations(q, operations) {
     const what = `${call}(${args.map(String).join(", ")})`;
     if (call === "publish") {
       // What the bindings do after a claim: add 1 to a slot's stamp.
-      Atomics.add(words, (exports.stampsStart() >> 2) + (args[0] % exports.capacityOf()), 1);
+      Atomics.add(words, (exports.stampsStart() + (args[0] % exports.capacityOf()) * exports.slotTableStride()) >> 2, 1);
       continue;
     }
     if (call === "corrupt") {
@@ -176,8 +176,8 @@ function runOperations(q, operations) {
       const region = q.region >> 2;
       const capacity = exports.capacityOf();
       const index = where === "header" ? region + Object.values(WORD)[pick % 10]
-        : where === "stamp" ? (exports.stampsStart() >> 2) + (pick % capacity)
-        : where === "length" ? (exports.lengthsStart() >> 2) + (pick % capacity)
+        : where === "stamp" ? (exports.stampsStart() + (pick % capacity) * exports.slotTableStride()) >> 2
+        : where === "length" ? (exports.lengthsStart() + (pick % capacity) * exports.slotTableStride()) >> 2
         : region + (pick % ((q.tablesEnd - q.region) >> 2));
       words[index] = value;
       continue;
@@ -262,7 +262,7 @@ for (const build of BUILDS) {
         const q = fuzzQueue(build, 16, 4096, false, true);
         q.bytes.fill(7, q.exports.slotsStart(), q.exports.slotsStart() + 3);
         const slot = q.exports.claim(3);
-        Atomics.add(q.words, (q.exports.stampsStart() >> 2) + slot, 1);
+        Atomics.add(q.words, (q.exports.stampsStart() + slot * q.exports.slotTableStride()) >> 2, 1);
         q.remember();
         if (q.words[(q.region >> 2) + WORD[field]] === value) continue;
         q.words[(q.region >> 2) + WORD[field]] = value;
@@ -286,7 +286,7 @@ for (const build of BUILDS) {
     const head = (q.region >> 2) + WORD.HEAD;
     const tail = (q.region >> 2) + WORD.TAIL;
     const slot = exports.claim(2);
-    Atomics.add(words, (exports.stampsStart() >> 2) + slot, 1);
+    Atomics.add(words, (exports.stampsStart() + slot * exports.slotTableStride()) >> 2, 1);
     for (const bad of [5, 7, 8 + 6, -1, 0x7fffffff]) {
       words[head] = bad;
       assert.is(exports.peek(), CORRUPT, `peek with HEAD ${bad}`);

@@ -48,7 +48,7 @@ function sharedQueue(capacity, maxSize, threads) {
   const first = cores[0];
   const regionStart = first.headerStart();
   const regionEnd = words[(regionStart >> 2) + 7]; // TOTAL_BYTES
-  const lengthsEnd = first.lengthsStart() + capacity * 4;
+  const lengthsEnd = first.stampsStart() + capacity * first.slotTableStride();
   bytes.fill(GUARD, lengthsEnd, first.slotsStart());
   bytes.fill(GUARD, regionEnd);
   const below = bytes.slice(0, regionStart);
@@ -56,6 +56,8 @@ function sharedQueue(capacity, maxSize, threads) {
     memory, bytes, words, cores, capacity, maxSize,
     slotsStart: first.slotsStart(),
     stamps: first.stampsStart() >> 2,
+    /** Int32Array index of a slot's stamp: the slot table gives each slot a cache line. */
+    stampOf: (slot) => (first.stampsStart() + slot * first.slotTableStride()) >> 2,
     assertGuardsIntact() {
       assert.equal(bytes.subarray(0, regionStart), below, "the bytes below the region are untouched");
       for (const [from, to, what] of [[lengthsEnd, first.slotsStart(), "the padding before the slots"], [regionEnd, bytes.length, "the bytes after the region"]]) {
@@ -124,7 +126,7 @@ function runSchedule({ capacity, maxSize, writers, readers, lengths, schedule, c
         return;
       }
       case "copied":
-        Atomics.add(q.words, q.stamps + w.entry.slot, 1);
+        Atomics.add(q.words, q.stampOf(w.entry.slot), 1);
         w.entry.published = true;
         w.entry = undefined;
         w.state = "idle";
@@ -245,7 +247,7 @@ test("a reader that loses the commit race retries and gets the next message", ()
   const put = (id) => {
     const slot = writer.claim(4);
     q.bytes.set(messageBytes(id, 4), q.slotsStart + slot * 8);
-    Atomics.add(q.words, q.stamps + slot, 1);
+    Atomics.add(q.words, q.stampOf(slot), 1);
   };
   put(1);
   put(2);
@@ -267,10 +269,10 @@ test("a writer between claim and publish holds back later messages, not the queu
   const [a, b] = q.cores;
   const slow = a.claim(1);
   const quick = b.claim(1);
-  Atomics.add(q.words, q.stamps + quick, 1);
+  Atomics.add(q.words, q.stampOf(quick), 1);
   assert.is(b.peek(), EMPTY, "FIFO: the later message waits for the earlier one");
   assert.is(b.count(), 2);
-  Atomics.add(q.words, q.stamps + slow, 1);
+  Atomics.add(q.words, q.stampOf(slow), 1);
   assert.is(b.peek(), slow * 5 + 1);
   assert.is(b.commit(), 1);
   assert.is(a.peek(), quick * 5 + 1);
