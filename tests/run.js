@@ -10,7 +10,7 @@ const script = (path) => ["node", [path]];
 
 /** [name, command, arguments]: the order they run in. */
 const suites = [
-  ["node: core and queue", ...uvu("^(core|queue)\\.test\\.js$")],
+  ["node: core, queue and demo", ...uvu("^(core|queue|demo)\\.test\\.js$")],
   ["node: shared queues and waiting", ...uvu("^shared\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("^fault\\.test\\.js$")],
