@@ -11,7 +11,7 @@ import { QueueError } from "./queue-error.js";
 import { QueueReader } from "./queue-reader.js";
 import { BUSY, CLOSED, CORRUPT, EMPTY, FULL, TOO_BIG } from "./status.js";
 import { readableFrom, writableTo } from "./streams.js";
-import { abortable, type Deadline, deadlineOf, remaining, type WaitOptions } from "./wait-options.js";
+import { abortable, type Deadline, deadlineOf, type WaitOptions } from "./wait-options.js";
 
 export interface MessageQueueOptions {
   /** Most messages held at once. Default 16, from 1 to 1,048,576. */
@@ -252,7 +252,11 @@ export class MessageQueue {
    * EMSGSIZE and leaves the message queued.
    */
   readInto(buffer: ArrayBufferView): number | null {
-    const destination = destinationBytes(buffer, "readInto");
+    return this.#readInto(destinationBytes(buffer, "readInto"));
+  }
+
+  /** `readInto` for a destination already checked, so that the waiting forms check it once. */
+  #readInto(destination: Uint8Array): number | null {
     const alwaysFits = destination.length >= this.#maxSize;
     for (;;) {
       const found = this.#find(alwaysFits);
@@ -310,7 +314,7 @@ export class MessageQueue {
       try {
         written = this.#write(data, "send", QUIETLY);
         if (written >= 0) return written;
-        await abortable(this.#takenSignal.waitAsync(seen, remaining(deadline, "send")), deadline);
+        await abortable(this.#takenSignal.waitAsync(seen, deadline.remaining("send")), deadline);
       } finally {
         this.#takenSignal.done();
       }
@@ -328,7 +332,7 @@ export class MessageQueue {
   /** Like `receive`, into `buffer` (see `readInto`): resolves to the length, or null once closed and drained. */
   async receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
     const destination = destinationBytes(buffer, "receiveInto");
-    return this.#receive(options, "receiveInto", () => this.readInto(destination));
+    return this.#receive(options, "receiveInto", () => this.#readInto(destination));
   }
 
   /**
@@ -345,7 +349,7 @@ export class MessageQueue {
       try {
         written = this.#write(data, "sendSync", QUIETLY);
         if (written >= 0) return written;
-        this.#takenSignal.waitSync(seen, remaining(deadline, "sendSync"));
+        this.#takenSignal.waitSync(seen, deadline.remaining("sendSync"));
       } finally {
         this.#takenSignal.done();
       }
@@ -367,8 +371,8 @@ export class MessageQueue {
     const destination = destinationBytes(buffer, "receiveIntoSync");
     const deadline = deadlineOf(options, "receiveIntoSync", false);
     for (;;) {
-      const length = this.readInto(destination);
-      if (length !== null || this.closed) return length ?? this.readInto(destination);
+      const length = this.#readInto(destination);
+      if (length !== null || this.closed) return length ?? this.#readInto(destination);
       this.#sleepUntilWritten(deadline, "receiveIntoSync");
     }
   }
@@ -398,7 +402,7 @@ export class MessageQueue {
       try {
         message = take();
         if (message !== null || this.closed) return message ?? take();
-        await abortable(this.#writtenSignal.waitAsync(seen, remaining(deadline, method)), deadline);
+        await abortable(this.#writtenSignal.waitAsync(seen, deadline.remaining(method)), deadline);
       } finally {
         this.#writtenSignal.done();
       }
@@ -410,7 +414,9 @@ export class MessageQueue {
     const seen = this.#writtenSignal.prepare();
     try {
       // Looked at again after counting this thread as a sleeper: see change-signal.ts.
-      if (this.length === 0 && !this.closed) this.#writtenSignal.waitSync(seen, remaining(deadline, method));
+      // Only a sure "empty" sleeps; a transient race (BUSY) goes back to reading,
+      // which reports corruption properly if that is what it is.
+      if (this.#core.count() === 0 && !this.closed) this.#writtenSignal.waitSync(seen, deadline.remaining(method));
     } finally {
       this.#writtenSignal.done();
     }
@@ -512,7 +518,7 @@ export class MessageQueue {
   /**
    * The next message as `slot * stride + length`, or -1 when there is none.
    * Alone in its thread, a queue whose caller takes any length (`willTake`)
-   * takes the message at once; otherwise it is only named, and `#taken` takes it.
+   * takes the message at once; otherwise it is only named, and `#finishTake` takes it.
    */
   #find(willTake: boolean): number {
     this.#peeked = this.#shared || !willTake;

@@ -67,11 +67,6 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     && typeof (value as AbortSignal).addEventListener === "function";
 }
 
-/** Milliseconds left, or throws ETIMEDOUT / the abort reason. */
-export function remaining(deadline: Deadline, method: string): number {
-  return deadline.remaining(method);
-}
-
 /** `waiting`, or a rejection as soon as the deadline's signal aborts. */
 export function abortable(waiting: Promise<void>, deadline: Deadline): Promise<void> {
   const signal = deadline.signal;

@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { EXAMPLE_1_LOG } from "./conformance/queue-cases.js";
 
 const demo = fileURLToPath(new URL("../demo/demo.js", import.meta.url));
 const run = () => spawnSync(process.execPath, [demo], { encoding: "utf8", timeout: 30_000 });
@@ -20,15 +21,7 @@ test("example 1: three messages read back in order, then EOF, then the kernel lo
     "$ cat /dev/rustqueue   → (empty, EOF)",
   ]);
   const log = stdout.slice(stdout.indexOf("$ dmesg | tail\n"), stdout.indexOf("Example 2")).trim().split("\n").slice(1);
-  assert.equal(log, [
-    "rustqueue: module loaded (capacity 16 messages)",
-    "rustqueue: enqueued 14 bytes (1 in queue)",
-    "rustqueue: enqueued 15 bytes (2 in queue)",
-    "rustqueue: enqueued 14 bytes (3 in queue)",
-    "rustqueue: dequeued (2 remaining)",
-    "rustqueue: dequeued (1 remaining)",
-    "rustqueue: dequeued (0 remaining)",
-  ]);
+  assert.equal(log, EXAMPLE_1_LOG);
 });
 
 test("example 2: twenty writes give sixteen enqueues and four rejections", () => {

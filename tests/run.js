@@ -4,6 +4,7 @@
 // RUSTQUEUE_REQUIRE_ALL_RUNTIMES=1 (set by CI) a skip fails the run.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { countResults } from "./support/count-results.js";
 
 const uvu = (pattern) => ["node", ["node_modules/uvu/bin.js", "tests", pattern]];
 const script = (path) => ["node", [path]];
@@ -53,20 +54,10 @@ for (const [name, command, args] of suites) {
   const run = spawnSync(command, args, { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
   const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
   process.stdout.write(output);
-  results.push({ name, ...count(output), exit: run.status, skipped: /^SKIPPED: /m.test(output), seconds: (Date.now() - started) / 1000 });
+  results.push({ name, ...countResults(output), exit: run.status, skipped: /^SKIPPED: /m.test(output), seconds: (Date.now() - started) / 1000 });
 }
 
 if (packedRun) rmSync(`.tmp/packed/${process.env.RUSTQUEUE_RUN_ID}`, { recursive: true, force: true });
-
-function count(output) {
-  const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
-  if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
-  let passed = 0;
-  let total = 0;
-  for (const match of output.matchAll(/Total:\s+(\d+)/g)) total += Number(match[1]);
-  for (const match of output.matchAll(/Passed:\s+(\d+)/g)) passed += Number(match[1]);
-  return { passed, failed: total - passed };
-}
 
 console.log("\n━━ summary");
 let passed = 0;

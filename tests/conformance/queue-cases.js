@@ -37,6 +37,17 @@ function snapshot(queue) {
   return messages.map((m) => Array.from(m).join(","));
 }
 
+/** The original's example 1 in the kernel log: three writes, three reads. The demo prints it too. */
+export const EXAMPLE_1_LOG = [
+  "rustqueue: module loaded (capacity 16 messages)",
+  "rustqueue: enqueued 14 bytes (1 in queue)",
+  "rustqueue: enqueued 15 bytes (2 in queue)",
+  "rustqueue: enqueued 14 bytes (3 in queue)",
+  "rustqueue: dequeued (2 remaining)",
+  "rustqueue: dequeued (1 remaining)",
+  "rustqueue: dequeued (0 remaining)",
+];
+
 export const queueCases = [
   ["the original's example 1: three messages in order, then EOF", (lib, assert) => {
     const q = new lib.MessageQueue();
@@ -77,15 +88,7 @@ export const queueCases = [
     q.read();
     q.read();
     q.read();
-    assert.equal(lines, [
-      "rustqueue: module loaded (capacity 16 messages)",
-      "rustqueue: enqueued 14 bytes (1 in queue)",
-      "rustqueue: enqueued 15 bytes (2 in queue)",
-      "rustqueue: enqueued 14 bytes (3 in queue)",
-      "rustqueue: dequeued (2 remaining)",
-      "rustqueue: dequeued (1 remaining)",
-      "rustqueue: dequeued (0 remaining)",
-    ]);
+    assert.equal(lines, EXAMPLE_1_LOG);
     lines.length = 0;
     for (let i = 0; i < 16; i++) q.write("x");
     q.tryWrite("x");

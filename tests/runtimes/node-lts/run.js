@@ -4,6 +4,7 @@
 // tree's Node suites, then the packed tarball's cases.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { countResults } from "../../support/count-results.js";
 import { packedProject, repo } from "../../support/packed-project.js";
 import { nodeLts, nodeLtsInstall } from "../../support/node-lts.js";
 import { runtimeBinary } from "../../support/runtime-binary.js";
@@ -26,10 +27,7 @@ let failed = 0;
 for (const [name, run] of [["work tree suites (uvu)", workTree], ["packed tarball cases", packed]]) {
   const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
   console.log(`── ${name}\n${output}`);
-  const total = [...output.matchAll(/Total:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const ok = [...output.matchAll(/Passed:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-  const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].at(-1);
-  const [p, f] = plain ? [Number(plain[1]), Number(plain[2])] : [ok, total - ok];
+  const { passed: p, failed: f } = countResults(output);
   passed += p;
   failed += f + (run.status !== 0 && f === 0 ? 1 : 0);
 }
