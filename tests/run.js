@@ -6,20 +6,20 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { countResults } from "./support/count-results.js";
 
-const uvu = (pattern) => ["node", ["node_modules/uvu/bin.js", "tests", pattern]];
+const uvu = (folder, pattern) => ["node", ["node_modules/uvu/bin.js", folder, pattern]];
 const script = (path) => ["node", [path]];
 
 /** [name, command, arguments]: the order they run in. */
 const suites = [
-  ["node: core, queue and demo", ...uvu("^(core|queue|demo)\\.test\\.js$")],
-  ["node: shared queues and waiting", ...uvu("^shared\\.test\\.js$")],
-  ["node: stress, 4 producers × 4 consumers", ...uvu("^stress\\.test\\.js$")],
-  ["node: workers terminated mid-storm", ...uvu("^fault\\.test\\.js$")],
+  ["node: core, queue and demo", ...uvu("tests/unit", "^(core|queue|demo)\\.test\\.js$")],
+  ["node: shared queues and waiting", ...uvu("tests/threads", "^shared-queue\\.test\\.js$")],
+  ["node: stress, 4 producers × 4 consumers", ...uvu("tests/threads", "^stress\\.test\\.js$")],
+  ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
   // Tests that search for bugs: seeded fast-check runs (RUSTQUEUE_SEED to vary, see tests/support/seeded.js).
-  ["node: model-based, against the SPEC's model", ...uvu("^model\\.test\\.js$")],
-  ["node: interleavings on one shared memory", ...uvu("^interleaving\\.test\\.js$")],
-  ["node: fuzzing the core, corrupted memory", ...uvu("^fuzz-(core|api)\\.test\\.js$")],
-  ["node: every bad input", ...uvu("^bad-input\\.test\\.js$")],
+  ["node: model-based, against the SPEC's model", ...uvu("tests/unit", "^model\\.test\\.js$")],
+  ["node: interleavings on one shared memory", ...uvu("tests/threads", "^interleaving\\.test\\.js$")],
+  ["node: fuzzing the core, corrupted memory", ...uvu("tests/unit", "^fuzz-(core|api)\\.test\\.js$")],
+  ["node: every bad input", ...uvu("tests/unit", "^bad-input\\.test\\.js$")],
   // The package as published: packed once per run, then run in every runtime.
   ["package: npm pack contents", ...script("tests/package/tarball.js")],
   ["node: packed tarball", ...script("tests/runtimes/node/run.js")],

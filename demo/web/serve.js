@@ -1,7 +1,7 @@
 // `npm run demo:web`: serves the web demo and the built package on 127.0.0.1
 // (PORT, default 8080; 0 picks a free one), cross-origin isolated like the tests.
 import { fileURLToPath } from "node:url";
-import { startStaticServer } from "../../scripts/static-server.js";
+import { startStaticServer } from "./static-server.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -3,8 +3,8 @@
 // worker to finish the cases, and prints the report. Browser and server are
 // closed whatever happens; a watchdog ends a run that hangs.
 import { existsSync } from "node:fs";
-import { startStaticServer } from "../../scripts/static-server.js";
-import { formatReport } from "../runtimes/shared/run-cases.js";
+import { startStaticServer } from "../../demo/web/static-server.js";
+import { formatReport } from "../harness/run-cases.js";
 import { packedProject } from "./packed-project.js";
 import { skip } from "./skip.js";
 

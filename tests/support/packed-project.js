@@ -5,7 +5,7 @@
 //
 //   .tmp/packed/<run>/rustqueue-<version>.tgz
 //   .tmp/packed/<run>/project/node_modules/rustqueue/   the installed tarball
-//   .tmp/packed/<run>/project/harness/                  tests/runtimes/shared/, and assert.js (uvu/assert bundled)
+//   .tmp/packed/<run>/project/harness/                  tests/harness/, and assert.js (uvu/assert bundled)
 //   .tmp/packed/<run>/project/conformance/              tests/conformance/
 //
 // tests/run.js sets RUSTQUEUE_RUN_ID, so one `npm test` packs once and every
@@ -44,7 +44,7 @@ export async function packedProject() {
   // The package has no dependencies, so installing it needs no registry.
   npm(["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock"], project);
 
-  cpSync(join(repo, "tests/runtimes/shared"), join(project, "harness"), { recursive: true });
+  cpSync(join(repo, "tests/harness"), join(project, "harness"), { recursive: true });
   cpSync(join(repo, "tests/conformance"), join(project, "conformance"), { recursive: true });
   // uvu/assert pulls in dequal, diff and kleur; one file of it loads anywhere.
   await build({

@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { packedProject } from "../../support/packed-project.js";
 import { runtimeBinary } from "../../support/runtime-binary.js";
 import { skip } from "../../support/skip.js";
-import { formatReport } from "../shared/run-cases.js";
+import { formatReport } from "../../harness/run-cases.js";
 import { workerdConfig } from "./config.js";
 
 const START_TIMEOUT_MS = 30_000;

@@ -3,7 +3,7 @@
 // producer's messages arrive in order at every consumer. Bounded in time.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startStorm } from "./support/storm.js";
+import { startStorm } from "./storm.js";
 
 const PRODUCERS = 4;
 const CONSUMERS = 4;

@@ -1,6 +1,6 @@
 // Model-based tests: fast-check draws random sequences of every single-thread
 // operation and runs each against the real queue and against the plain model of
-// SPEC section 1 (tests/support/model.js), comparing every return value, every
+// SPEC section 1 (tests/unit/model.js), comparing every return value, every
 // error (class, code and message), every byte copied and every log line. The
 // sizes cluster where bugs live: 0, the largest message, one past it, strings
 // whose UTF-8 (4-byte characters, lone surrogates) ends exactly at the limit,
@@ -14,8 +14,8 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
-import { QueueModel, bytesOf, outcomeOf } from "./support/model.js";
-import { check, commandsReplayPath, summary } from "./support/seeded.js";
+import { QueueModel, bytesOf, outcomeOf } from "./model.js";
+import { check, commandsReplayPath, summary } from "../support/seeded.js";
 
 const decoder = new TextDecoder();
 const SENTINEL = 0xee;

@@ -317,7 +317,7 @@ blocking("without Atomics.waitAsync (Firefox before 145), async waits poll with 
     try { await q.receive({ timeout: 20 }); } catch (e) { timedOut = e.code; }
     console.log(JSON.stringify({ got, next, timedOut }));
   `;
-  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: new URL("..", import.meta.url), timeout: 20000 });
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: new URL("../..", import.meta.url), timeout: 20000 });
   assert.is(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout), { got: "late", next: "after", timedOut: "ETIMEDOUT" });
 });

@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import loader from "@assemblyscript/loader";
-import { check, summary } from "./support/seeded.js";
+import { check, summary } from "../support/seeded.js";
 
 const FULL = -1, CLOSED = -3, EMPTY = -4, BUSY = -6;
 const GUARD = 0xa5;

@@ -1,4 +1,4 @@
-// Every bad input of SPEC section 6, from the table in tests/support/bad-inputs.js:
+// Every bad input of SPEC section 6, from the table in tests/unit/bad-inputs.js:
 // for each row, on the release and the debug build, in ordinary and in shared
 // memory, the error's class, code and message, and then that the queue is
 // exactly as it was: same length, same messages in the same order, same closed
@@ -8,7 +8,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
-import { badInputRows, KEPT, SHAPE } from "./support/bad-inputs.js";
+import { badInputRows, KEPT, SHAPE } from "./bad-inputs.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

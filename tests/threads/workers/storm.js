@@ -1,4 +1,4 @@
-// One producer or consumer of a storm (tests/stress.test.js, tests/fault.test.js).
+// One producer or consumer of a storm (tests/threads/stress.test.js, tests/threads/fault.test.js).
 //
 // A message is [producer u32, seq u32, payload], 8 to 64 bytes, whose payload
 // bytes are a function of (producer, seq, index), so a torn message is caught.

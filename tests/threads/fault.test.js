@@ -5,7 +5,7 @@
 // locked or holding a half-written message. Seeded, so a failure can be replayed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startStorm } from "./support/storm.js";
+import { startStorm } from "./storm.js";
 
 const SEED = Number(process.env.RUSTQUEUE_SEED ?? 20261129);
 const ROUNDS = Number(process.env.RUSTQUEUE_FAULT_ROUNDS ?? 10);

@@ -5,12 +5,12 @@ import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
 import * as assert from "./assert.js";
 import { queueCases } from "../conformance/queue-cases.js";
-import { sharedCases } from "../conformance/shared-cases.js";
+import { sharedCases } from "../conformance/shared-queue-cases.js";
 import { runInPageAndWorker } from "./browser-run.js";
 
 /** A worker for the shared cases, told where "rustqueue" lives with every job. */
 function startSharedWorker() {
-  const worker = new Worker(new URL("../conformance/shared-worker.js", import.meta.url), { type: "module" });
+  const worker = new Worker(new URL("../conformance/shared-queue-worker.js", import.meta.url), { type: "module" });
   const post = worker.postMessage.bind(worker);
   worker.postMessage = (job) => post({ ...job, rustqueueUrl: import.meta.resolve("rustqueue") });
   return worker;

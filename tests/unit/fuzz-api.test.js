@@ -10,7 +10,7 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
-import { check, summary } from "./support/seeded.js";
+import { check, summary } from "../support/seeded.js";
 
 const MAGIC = 0x72510002;
 const WORD = { MAGIC: 0, CAPACITY: 2, MAX_SIZE: 3, ONE_LAP: 4, HEAD: 16, TAIL: 32 };

@@ -4,9 +4,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { EXAMPLE_1_LOG } from "./conformance/queue-cases.js";
+import { EXAMPLE_1_LOG } from "../conformance/queue-cases.js";
 
-const demo = fileURLToPath(new URL("../demo/demo.js", import.meta.url));
+const demo = fileURLToPath(new URL("../../demo/demo.js", import.meta.url));
 const run = () => spawnSync(process.execPath, [demo], { encoding: "utf8", timeout: 30_000 });
 
 test("example 1: three messages read back in order, then EOF, then the kernel log", () => {

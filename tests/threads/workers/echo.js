@@ -1,5 +1,5 @@
 // A worker that attaches to the queue it is given and runs one small script:
-// `role` says which. Used by tests/shared.test.js.
+// `role` says which. Used by tests/threads/shared-queue.test.js.
 import { parentPort, workerData } from "node:worker_threads";
 import { MessageQueue } from "rustqueue";
 

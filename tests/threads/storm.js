@@ -3,7 +3,7 @@
 import { Worker } from "node:worker_threads";
 import { MessageQueue } from "rustqueue";
 
-const workerUrl = new URL("../workers/storm.js", import.meta.url);
+const workerUrl = new URL("./workers/storm.js", import.meta.url);
 
 export function startStorm({ producers, consumers, perProducer, capacity = 16 }) {
   const queue = new MessageQueue({ shared: true, capacity });

@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import loader from "@assemblyscript/loader";
-import { check, summary } from "./support/seeded.js";
+import { check, summary } from "../support/seeded.js";
 
 const FULL = -1, TOO_BIG = -2, CLOSED = -3, EMPTY = -4, CORRUPT = -5, BUSY = -6, BAD_SHAPE = -7;
 const MAGIC = 0x72510002;

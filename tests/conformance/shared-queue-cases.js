@@ -1,6 +1,6 @@
 // Shared queues between a main thread and Web Workers, as runtime-neutral cases.
 // Each case gets the package's exports (`lib`), uvu's assert, and `startWorker()`,
-// which starts shared-worker.js as a module Web Worker in the runtime under test.
+// which starts shared-queue-worker.js as a module Web Worker in the runtime under test.
 // The main thread only waits asynchronously: a browser's main thread may not block.
 
 const decoder = new TextDecoder();

@@ -4,7 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
-import { queueCases } from "./conformance/queue-cases.js";
+import { queueCases } from "../conformance/queue-cases.js";
 
 for (const [name, lib] of [["release", release], ["debug", debug]]) {
   const test = suite(`queue (${name} build)`);

@@ -1,4 +1,4 @@
-// The worker side of the shared cases (shared-cases.js), for any runtime with
+// The worker side of the shared cases (shared-queue-cases.js), for any runtime with
 // Web Workers: Deno, Bun, Chromium, Firefox. It attaches to the queue it is
 // posted, plays one role, and posts back what it saw (or the error it hit).
 // A browser worker does not see its page's import map, so a page passes the

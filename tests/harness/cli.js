@@ -4,7 +4,7 @@ import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
 import * as assert from "./assert.js";
 import { queueCases } from "../conformance/queue-cases.js";
-import { sharedCases } from "../conformance/shared-cases.js";
+import { sharedCases } from "../conformance/shared-queue-cases.js";
 import { formatReport, runCases } from "./run-cases.js";
 
 const runtime = globalThis.Deno ? `Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`
@@ -15,9 +15,9 @@ console.log(`rustqueue from: ${import.meta.resolve("rustqueue")}`);
 
 const results = await runCases({ where: "main thread", builds: { release, debug }, cases: queueCases, assert });
 // Runtimes with Web Workers (Deno, Bun) also share queues with workers; Node's
-// worker_threads have their own suite (tests/shared.test.js).
+// worker_threads have their own suite (tests/threads/shared-queue.test.js).
 if (typeof Worker === "function") {
-  const workerUrl = new URL("../conformance/shared-worker.js", import.meta.url);
+  const workerUrl = new URL("../conformance/shared-queue-worker.js", import.meta.url);
   const startWorker = () => new Worker(workerUrl, { type: "module" });
   results.push(...await runCases({ where: "with Web Workers", builds: { release, debug }, cases: sharedCases, assert, extraArguments: [startWorker] }));
 }
