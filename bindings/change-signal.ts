@@ -6,6 +6,14 @@
 // change between a waiter's check and its sleep is still never missed (the
 // changer either sees the sleeper and bumps the count, or changed the queue
 // before the waiter's second check).
+//
+// A sleeper terminated while counted leaves the count one too high, which would
+// make every later change pay for a notify that wakes nobody. So the count heals:
+// a changer whose notifies woke nobody HEAL_AFTER times in a row, while the count
+// said someone sleeps, sets the count back to zero. A live waiter caught between
+// counting itself and sleeping when that happens is not lost: it sleeps at most
+// SLICE_MS before it looks again, and its own `done` never takes the count below
+// zero.
 
 import { QueueError } from "./queue-error.js";
 
@@ -29,6 +37,9 @@ export interface ChangeSignal {
  */
 const SLICE_MS = 50;
 
+/** Notifies in a row that woke nobody while the count said someone sleeps, before the count is reset. */
+const HEAL_AFTER = 16;
+
 /** Blocking is allowed in workers and in Node, Deno and Bun; not on a browser's main thread. */
 let blockingAllowed: boolean | undefined;
 function canBlock(): boolean {
@@ -51,6 +62,8 @@ export class SharedChangeSignal implements ChangeSignal {
   readonly #words: Int32Array;
   readonly #count: number;
   readonly #sleepers: number;
+  /** This thread's notifies in a row that woke nobody (see HEAL_AFTER). */
+  #misses = 0;
 
   constructor(words: Int32Array, countIndex: number, sleepersIndex: number) {
     this.#words = words;
@@ -64,15 +77,27 @@ export class SharedChangeSignal implements ChangeSignal {
   }
 
   done(): void {
-    Atomics.sub(this.#words, this.#sleepers, 1);
+    // Never below zero: a heal may have reset the count while this waiter was counted.
+    for (let count = Atomics.load(this.#words, this.#sleepers); count > 0;) {
+      const seen = Atomics.compareExchange(this.#words, this.#sleepers, count, count - 1);
+      if (seen === count) return;
+      count = seen;
+    }
   }
 
   notify(everyone = false): void {
-    if (everyone || Atomics.load(this.#words, this.#sleepers) > 0) {
-      Atomics.add(this.#words, this.#count, 1);
-      Atomics.notify(this.#words, this.#count, everyone ? Infinity : 1);
+    const sleepers = Atomics.load(this.#words, this.#sleepers);
+    if (!everyone && sleepers <= 0) return;
+    Atomics.add(this.#words, this.#count, 1);
+    const woken = Atomics.notify(this.#words, this.#count, everyone ? Infinity : 1);
+    if (woken > 0 || everyone) {
+      this.#misses = 0;
+    } else if (++this.#misses >= HEAL_AFTER) {
+      this.#misses = 0;
+      Atomics.compareExchange(this.#words, this.#sleepers, sleepers, 0);
     }
   }
+
 
   waitSync(seen: number, ms: number): void {
     if (!canBlock()) {

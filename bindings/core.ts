@@ -1,36 +1,35 @@
 // One instance of the wasm core over one queue's memory. The core takes and
 // returns plain numbers; this file names its exports and makes the instance.
 
-/** The exports of assembly/index.ts. */
+/** The functions assembly/index.ts exports (its constants are in generated/core-constants.ts). */
 export interface CoreExports {
-  pagesFor(capacity: number, maxMessageSize: number): number;
-  init(capacity: number, maxMessageSize: number, concurrent: boolean | number): number;
-  attach(concurrent: boolean | number): number;
-  slotsStart(): number;
-  stampsStart(): number;
-  lengthsStart(): number;
-  slotTableStride(): number;
-  headerStart(): number;
+  pagesFor(capacity: number, maxMessageSize: number, concurrent: number): number;
+  init(capacity: number, maxMessageSize: number, concurrent: number): number;
+  attach(concurrent: number): number;
+  buffersStart(): number;
+  slotTableStart(): number;
+  slotEntryBytes(): number;
+  lengthsInEntry(): number;
   capacityOf(): number;
   maxSizeOf(): number;
-  writeSignalAt(): number;
-  readSignalAt(): number;
-  readersWaitingAt(): number;
-  writersWaitingAt(): number;
-  closedAt(): number;
+  pendingStamp(): number;
   claim(length: number): number;
+  publish(): number;
   peek(): number;
   commit(): number;
   take(): number;
+  abandon(stamp: number): number;
   count(): number;
   clear(): number;
   close(): void;
   isClosed(): number;
 }
 
-/** The compiled core: one module for queues in ordinary memory, one for shared memory. */
+/**
+ * The compiled core: one module for queues in ordinary memory, one for shared
+ * memory. Each entry point (release, debug, workerd) supplies its own.
+ */
 export interface CoreModules {
-  readonly name: string;
   unshared(): WebAssembly.Module;
   shared(): WebAssembly.Module;
 }
@@ -72,11 +71,11 @@ export function pagesFor(module: WebAssembly.Module, shared: boolean, capacity: 
     probe = instantiateCore(module, memory);
     probes.set(module, probe);
   }
-  return probe.pagesFor(capacity, maxMessageSize);
+  return probe.pagesFor(capacity, maxMessageSize, shared ? 1 : 0);
 }
 
 /** Decodes base64 without Node's Buffer, so every runtime can use it. */
-export function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -84,13 +83,12 @@ export function decodeBase64(text: string): Uint8Array {
 }
 
 /** Core modules compiled synchronously from embedded bytes, on first use. */
-export function embeddedModules(name: string, unsharedBase64: string, sharedBase64: string): CoreModules {
+export function embeddedModules(unsharedBase64: string, sharedBase64: string): CoreModules {
   let unshared: WebAssembly.Module | undefined;
   let shared: WebAssembly.Module | undefined;
   return {
-    name,
-    unshared: () => (unshared ??= new WebAssembly.Module(decodeBase64(unsharedBase64) as BufferSource)),
-    shared: () => (shared ??= new WebAssembly.Module(decodeBase64(sharedBase64) as BufferSource)),
+    unshared: () => (unshared ??= new WebAssembly.Module(decodeBase64(unsharedBase64))),
+    shared: () => (shared ??= new WebAssembly.Module(decodeBase64(sharedBase64))),
   };
 }
 
@@ -98,6 +96,6 @@ export function embeddedModules(name: string, unsharedBase64: string, sharedBase
  * Core modules the host has already compiled: workerd, which refuses to compile
  * wasm from bytes, hands them over as imports of the shipped `.wasm` files.
  */
-export function importedModules(name: string, unshared: WebAssembly.Module, shared: WebAssembly.Module): CoreModules {
-  return { name, unshared: () => unshared, shared: () => shared };
+export function importedModules(unshared: WebAssembly.Module, shared: WebAssembly.Module): CoreModules {
+  return { unshared: () => unshared, shared: () => shared };
 }

@@ -7,12 +7,7 @@ import debugUnshared from "./generated/debug-unshared.js";
 import debugShared from "./generated/debug-shared.js";
 
 export class MessageQueue extends ReleaseMessageQueue {
-  static override [CORE_MODULES] = embeddedModules("debug", debugUnshared, debugShared);
+  static override [CORE_MODULES] = embeddedModules(debugUnshared, debugShared);
 }
 
-export type { MessageQueueOptions, AttachOptions } from "./message-queue.js";
-export type { QueueHandle } from "./handle.js";
-export type { WaitOptions } from "./wait-options.js";
-export { QueueReader } from "./queue-reader.js";
-export { QueueError, type QueueErrorCode } from "./queue-error.js";
-export type { MessageData } from "./input.js";
+export * from "./exports.js";

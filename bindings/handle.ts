@@ -1,10 +1,11 @@
 // A shared queue's handle: what a thread posts to another so that it can attach.
 // It is structured-cloneable: the shared WebAssembly.Memory travels by reference.
 
+import { LAYOUT_VERSION } from "./generated/core-constants.js";
 import { describe } from "./input.js";
 
-/** The layout version the core writes in the header (assembly/layout.ts VERSION). */
-export const HANDLE_VERSION = 2;
+/** A handle names the layout version of the queue it carries (assembly/layout.ts VERSION). */
+const HANDLE_VERSION = LAYOUT_VERSION;
 
 export interface QueueHandle {
   readonly kind: "rustqueue";

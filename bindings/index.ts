@@ -6,11 +6,7 @@ import { CORE_MODULES, MessageQueue } from "./message-queue.js";
 import releaseUnshared from "./generated/release-unshared.js";
 import releaseShared from "./generated/release-shared.js";
 
-MessageQueue[CORE_MODULES] = embeddedModules("release", releaseUnshared, releaseShared);
+MessageQueue[CORE_MODULES] = embeddedModules(releaseUnshared, releaseShared);
 
-export { MessageQueue, type MessageQueueOptions, type AttachOptions } from "./message-queue.js";
-export type { QueueHandle } from "./handle.js";
-export type { WaitOptions } from "./wait-options.js";
-export { QueueReader } from "./queue-reader.js";
-export { QueueError, type QueueErrorCode } from "./queue-error.js";
-export type { MessageData } from "./input.js";
+export { MessageQueue };
+export * from "./exports.js";

@@ -66,14 +66,6 @@ function bytesOfView(view: ArrayBufferView, method: string, expected: string): U
   }
 }
 
-/**
- * The last Uint8Array that passed every check. Asking a view for its buffer costs
- * more than the rest of a small write, and a view's buffer never changes, so a
- * caller writing from one reused array pays for the check once. (Detaching is
- * still caught: a detached view has length 0, which is always checked.)
- */
-let lastAccepted: Uint8Array | null = null;
-
 const MESSAGE_TYPES = "a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string";
 const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy into";
 
@@ -84,7 +76,6 @@ const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy int
 export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) {
-    if (data === lastAccepted && data.length !== 0) return data;
     bytes = isPlainBytes(data) ? data : bytesOfView(data, method, MESSAGE_TYPES);
   } else if (ArrayBuffer.isView(data)) {
     bytes = bytesOfView(data, method, MESSAGE_TYPES);
@@ -102,19 +93,13 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
   if (isSharedBuffer(bytes.buffer)) {
     throw new TypeError(`${method}: a view on a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
   }
-  if (bytes === data) lastAccepted = bytes;
   return bytes;
 }
-
-/** The last plain Uint8Array a read copied into: checked once, like `lastAccepted`. */
-let lastDestination: Uint8Array | null = null;
 
 /** The buffer a read copies into: any ArrayBufferView, seen as bytes. */
 export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   let bytes: Uint8Array;
-  if (lastDestination !== null && buffer === lastDestination) {
-    bytes = lastDestination;
-  } else if (buffer instanceof Uint8Array) {
+  if (buffer instanceof Uint8Array) {
     bytes = isPlainBytes(buffer) ? buffer : bytesOfView(buffer, method, DESTINATION_TYPES);
   } else if (ArrayBuffer.isView(buffer)) {
     bytes = bytesOfView(buffer, method, DESTINATION_TYPES);
@@ -124,7 +109,6 @@ export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   if (bytes.length === 0 && isDetached(bytes.buffer)) {
     throw new TypeError(`${method}: the buffer's ArrayBuffer is detached`);
   }
-  if (bytes === buffer) lastDestination = bytes;
   return bytes;
 }
 

@@ -4,11 +4,16 @@
 // the queue empty may still dequeue on a later read.
 
 import { destinationBytes } from "./input.js";
-import type { MessageQueue } from "./message-queue.js";
 import { QueueError } from "./queue-error.js";
 
+/**
+ * Dequeues one message for a reader: into `destination` when it fits (returns
+ * its length), else into a new array (returned); null when the queue is empty.
+ */
+export type Dequeue = (destination: Uint8Array) => number | Uint8Array | null;
+
 export class QueueReader {
-  readonly #queue: MessageQueue;
+  readonly #dequeue: Dequeue;
   /** True once this reader has dequeued its message. */
   #dequeued = false;
   /** The message, when it did not fit the first buffer; streamed from `#offset`. */
@@ -17,8 +22,8 @@ export class QueueReader {
   #closed = false;
 
   /** @internal Readers are made by `MessageQueue.open()`. */
-  constructor(queue: MessageQueue) {
-    this.#queue = queue;
+  constructor(dequeue: Dequeue) {
+    this.#dequeue = dequeue;
   }
 
   /** Copies the next bytes of this reader's message into `buffer`; 0 means EOF. */
@@ -27,7 +32,7 @@ export class QueueReader {
     const destination = destinationBytes(buffer, "reader.read");
     if (!this.#dequeued) {
       if (destination.length === 0) return 0;
-      const taken = this.#queue.dequeueFor(destination);
+      const taken = this.#dequeue(destination);
       if (taken === null) return 0;
       this.#dequeued = true;
       if (typeof taken === "number") return taken;

@@ -34,7 +34,7 @@ export class Deadline {
   }
 }
 
-/** No timeout and no signal: shared, since it never changes. */
+/** No timeout and no signal: one object for every such wait, since it never changes. */
 const FOREVER = new Deadline(Infinity, undefined);
 
 export function deadlineOf(options: unknown, method: string, allowSignal: boolean): Deadline {
@@ -65,18 +65,4 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   return typeof value === "object" && value !== null
     && typeof (value as AbortSignal).aborted === "boolean"
     && typeof (value as AbortSignal).addEventListener === "function";
-}
-
-/** `waiting`, or a rejection as soon as the deadline's signal aborts. */
-export function abortable(waiting: Promise<void>, deadline: Deadline): Promise<void> {
-  const signal = deadline.signal;
-  if (!signal) return waiting;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    waiting.then(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, reject);
-  });
 }

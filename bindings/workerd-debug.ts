@@ -7,10 +7,7 @@ import debugUnshared from "./wasm/rustqueue.debug.wasm";
 import debugShared from "./wasm/rustqueue-shared.debug.wasm";
 
 export class MessageQueue extends ReleaseMessageQueue {
-  static override [CORE_MODULES] = importedModules("debug", debugUnshared, debugShared);
+  static override [CORE_MODULES] = importedModules(debugUnshared, debugShared);
 }
 
-export type { MessageQueueOptions } from "./message-queue.js";
-export { QueueReader } from "./queue-reader.js";
-export { QueueError, type QueueErrorCode } from "./queue-error.js";
-export type { MessageData } from "./input.js";
+export * from "./exports.js";

@@ -8,9 +8,7 @@ import { CORE_MODULES, MessageQueue } from "./message-queue.js";
 import releaseUnshared from "./wasm/rustqueue.wasm";
 import releaseShared from "./wasm/rustqueue-shared.wasm";
 
-MessageQueue[CORE_MODULES] = importedModules("release", releaseUnshared, releaseShared);
+MessageQueue[CORE_MODULES] = importedModules(releaseUnshared, releaseShared);
 
-export { MessageQueue, type MessageQueueOptions } from "./message-queue.js";
-export { QueueReader } from "./queue-reader.js";
-export { QueueError, type QueueErrorCode } from "./queue-error.js";
-export type { MessageData } from "./input.js";
+export { MessageQueue };
+export * from "./exports.js";
