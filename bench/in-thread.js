@@ -163,8 +163,9 @@ function coreCalls() {
   const core = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory, abort() {} } }).exports;
   if (core.init(16, 4096, 0) !== 0) throw new Error("the core refused to initialise");
   const words = new Int32Array(memory.buffer);
-  const stamps = core.stampsStart() >> 2;
-  const entryWords = core.slotTableStride() >> 2;
+  // Unshared: one bank, so the buffer `claim` returns is the slot, and its stamp is published in place.
+  const stamps = core.slotTableStart() >> 2;
+  const entryWords = core.slotEntryBytes() >> 2;
   let taken = 0;
   return {
     run() {

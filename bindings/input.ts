@@ -46,15 +46,30 @@ function isPlainBytes(view: Uint8Array): boolean {
   return ArrayBuffer.isView(view) && Object.getPrototypeOf(view) === Uint8Array.prototype && !Object.hasOwn(view, "length");
 }
 
+/** The engine's own accessors of views: what a view really covers, whatever getters or own properties it has. */
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const accessor = (prototype: object, name: string) => Object.getOwnPropertyDescriptor(prototype, name)!.get!;
+const viewAccessors = {
+  typed: ["buffer", "byteOffset", "byteLength"].map((name) => accessor(typedArrayPrototype, name)),
+  data: ["buffer", "byteOffset", "byteLength"].map((name) => accessor(DataView.prototype, name)),
+};
+
 /**
- * A plain Uint8Array over the bytes of any view. The view's own getters may lie
- * about where its bytes are, but the new array's bounds are checked against the
- * real buffer, so a lie can only pick other bytes of the caller's own memory.
+ * A plain Uint8Array over the bytes of any view, found with the engine's own
+ * accessors, so a view that lies about its bytes (a subclass's getters, own
+ * properties) is seen as what it really is. A Proxy or a forgery has no such
+ * bytes and is refused.
  */
 function bytesOfView(view: ArrayBufferView, method: string, expected: string): Uint8Array {
-  try {
-    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  } catch (error) {
+  let error: unknown;
+  for (const [buffer, byteOffset, byteLength] of [viewAccessors.typed, viewAccessors.data]) {
+    try {
+      return new Uint8Array(buffer!.call(view), byteOffset!.call(view), byteLength!.call(view));
+    } catch (thrown) {
+      error ??= thrown;
+    }
+  }
+  {
     let detached = false;
     try {
       detached = isDetached(view.buffer);

@@ -215,6 +215,46 @@ for (const shared of [false, true]) {
     assert.equal(got, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
   });
 
+  waiting("a break out of for await over readable spoils nothing: the next readable reads on", async () => {
+    const q = new MessageQueue({ shared, capacity: 4 });
+    for (const word of ["a", "b", "c"]) q.write(word);
+    for await (const chunk of q.readable) {
+      assert.is(text(chunk), "a");
+      break;
+    }
+    const got = [];
+    q.close();
+    for await (const chunk of q.readable) got.push(text(chunk));
+    assert.equal(got, ["b", "c"]);
+  });
+
+  waiting("aborting the writable (a failed pipe source) closes the queue, so readers finish", async () => {
+    const q = new MessageQueue({ shared, capacity: 4 });
+    const failing = new ReadableStream({
+      pull(controller) {
+        controller.enqueue("one");
+        controller.error(new Error("the source failed"));
+      },
+    });
+    await failing.pipeTo(q.writable).catch(() => {});
+    assert.ok(q.closed, "the queue is closed");
+    const got = [];
+    for await (const chunk of q) got.push(text(chunk));
+    assert.ok(got.length <= 1);
+  });
+
+  waiting("receiveText and receiveTextSync decode UTF-8", async () => {
+    const q = new MessageQueue({ shared, capacity: 4 });
+    q.write("héllo");
+    assert.is(await q.receiveText(), "héllo");
+    if (shared) {
+      q.write("wörld");
+      assert.is(q.receiveTextSync(), "wörld");
+    }
+    q.close();
+    assert.is(await q.receiveText(), null);
+  });
+
   waiting("readable and writable streams pipe through the queue with backpressure", async () => {
     const q = new MessageQueue({ shared, capacity: 2 });
     const source = new ReadableStream({
@@ -224,7 +264,7 @@ for (const shared of [false, true]) {
       },
     });
     const piping = source.pipeTo(q.writable);
-    assert.is(q.readable, q.readable);
+    assert.is.not(q.readable, q.readable, "a new stream on every access");
     const got = [];
     for await (const chunk of q.readable) {
       got.push(text(chunk));

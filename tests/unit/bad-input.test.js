@@ -3,7 +3,8 @@
 // memory, the error's class, code and message, and then that the queue is
 // exactly as it was: same length, same messages in the same order, same closed
 // flag, and no log line but "queue full, rejecting write" where a full queue
-// refused a write.
+// refused a write. Then objects that lie about their length, byteLength or
+// byteOffset after passing a check once: refused again, nothing lost.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as release from "rustqueue";
@@ -113,6 +114,102 @@ for (const [build, lib] of [["release", release], ["debug", debug]]) {
         if (!row.constructs) assertUnchanged(row, q, lines);
         ran++;
       });
+    }
+    test.run();
+  }
+}
+
+// Objects that lie after they passed a check once (issue 9): the bindings check
+// every call, so a lie told later is caught as if it were told first.
+const LIES = [["length", 1], ["byteLength", 1], ["byteOffset", 4]];
+const DESTINATION_LIES = [["length", 4096], ["byteLength", 4096], ["byteOffset", 1]];
+
+/** Every message in `q`, read out, as arrays of numbers. */
+function drain(q) {
+  const left = [];
+  for (let message; (message = q.read()) !== null;) left.push([...message]);
+  return left;
+}
+
+for (const [build, lib] of [["release", release], ["debug", debug]]) {
+  for (const shared of [false, true]) {
+    const test = suite(`lying objects, checked on every call (${build} build, ${shared ? "shared" : "unshared"} memory)`);
+    const writers = [
+      ["write", (q, data) => q.write(data)],
+      ["tryWrite", (q, data) => q.tryWrite(data)],
+      ["sendSync", (q, data) => q.sendSync(data, { timeout: 0 })],
+      ["send", (q, data) => q.send(data, { timeout: 0 })],
+    ];
+    for (const [property, value] of LIES) {
+      for (const [method, call] of writers) {
+        test(`${method}: a 16-byte Uint8Array refused once, then given an own ${property} of ${value}, is refused again and writes nothing`, async () => {
+          const q = new lib.MessageQueue({ capacity: 4, maxMessageSize: 8, shared });
+          const kept = [[1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2]];
+          for (const message of kept) q.write(new Uint8Array(message));
+          const lying = new Uint8Array(16).fill(0xee);
+          let error = await Promise.resolve().then(() => call(q, lying)).then(() => null, (e) => e);
+          assert.ok(error instanceof lib.QueueError && error.code === "EINVAL", `refused first: ${error}`);
+          Object.defineProperty(lying, property, { value });
+          error = await Promise.resolve().then(() => call(q, lying)).then(() => null, (e) => e);
+          assert.ok(error instanceof lib.QueueError, `refused after the lie: ${error ?? "it was written"}`);
+          assert.is(error.code, "EINVAL");
+          assert.is(error.message, "message of 16 bytes exceeds the 8-byte limit");
+          assert.is(q.length, kept.length, "nothing claimed");
+          assert.equal(drain(q), kept, "the queued messages are whole, in order");
+          q.write(new Uint8Array([3]));
+          assert.equal(drain(q), [[3]], "the queue works on");
+        });
+      }
+    }
+
+    test("write: a Uint8Array that lies with length and byteLength at once never writes past what it claims", () => {
+      // Both lies agree on one byte: the bindings may take that one byte of the caller's own
+      // memory (they cannot tell the lie from the truth without the intrinsic getters), but
+      // nothing of the real 16 may land in the queue, and no queued message may change.
+      const q = new lib.MessageQueue({ capacity: 4, maxMessageSize: 8, shared });
+      const kept = [[1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2]];
+      for (const message of kept) q.write(new Uint8Array(message));
+      const lying = new Uint8Array(16).fill(0xee);
+      assert.throws(() => q.write(lying), (e) => e.code === "EINVAL");
+      Object.defineProperty(lying, "length", { value: 1 });
+      Object.defineProperty(lying, "byteLength", { value: 1 });
+      let written;
+      try {
+        written = q.write(lying);
+      } catch (error) {
+        assert.ok(error instanceof lib.QueueError && error.code === "EINVAL", String(error));
+      }
+      const left = drain(q);
+      assert.equal(left.slice(0, 2), kept, "the queued messages are whole, in order");
+      if (written === undefined) assert.is(left.length, 2);
+      else assert.equal(left.slice(2), [[0xee]], "one byte claimed, one byte copied");
+    });
+
+    const readers = [
+      ["readInto", (q, buffer) => q.readInto(buffer)],
+      ["receiveIntoSync", (q, buffer) => q.receiveIntoSync(buffer, { timeout: 0 })],
+      ["receiveInto", (q, buffer) => q.receiveInto(buffer, { timeout: 0 })],
+    ];
+    for (const [property, value] of DESTINATION_LIES) {
+      for (const [method, call] of readers) {
+        test(`${method}: a 2-byte destination used once, then given an own ${property} of ${value}, throws EMSGSIZE and the 100-byte message stays queued`, async () => {
+          const q = new lib.MessageQueue({ capacity: 4, maxMessageSize: 128, shared });
+          q.write(new Uint8Array([5, 6]));
+          const destination = new Uint8Array(2);
+          assert.is(await call(q, destination), 2, "used once");
+          assert.equal([...destination], [5, 6]);
+          const message = Array.from({ length: 100 }, (_, i) => i);
+          q.write(new Uint8Array(message));
+          Object.defineProperty(destination, property, { value });
+          const error = await Promise.resolve().then(() => call(q, destination)).then(() => null, (e) => e);
+          assert.ok(error instanceof lib.QueueError, `refused after the lie: ${error ?? "it was read"}`);
+          assert.is(error.code, "EMSGSIZE");
+          assert.is(error.message, "the next message is 100 bytes, longer than the 2-byte buffer; it stays queued");
+          assert.equal([...destination.subarray(0, 2)], [5, 6], "nothing was copied");
+          assert.is(q.length, 1);
+          assert.equal(drain(q), [message], "the message stayed queued, whole");
+        });
+      }
     }
     test.run();
   }

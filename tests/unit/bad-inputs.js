@@ -4,14 +4,17 @@
 // row that the queue is exactly as it was: same length, same messages in the same
 // order, same closed flag, and no log line but the one a full queue writes.
 //
-// Rows are plain data, runtime-neutral (no Node APIs), so other suites can run
-// them too. To cover a new method, append rows: { method, input, act, expect },
+// Rows are plain data, runtime-neutral (no Node APIs in the rows), so other suites
+// can run them too; the core's constants (layout version, magic, limits) come from
+// tests/support/core-constants.js. To cover a new method, append rows: { method, input, act, expect },
 // with optional `state` ("two messages" by default, "full", "empty", "closed"),
 // `only` ("shared" / "unshared") and `needs` (a method the row needs to exist).
 //
 //   act(q, lib, fixtures)  calls the method; may return a promise
 //   expect                 { error: "TypeError" | "RangeError" | "QueueError", code?, message: RegExp }
 //                          or { returns: value }  or { rejectsWith: "the abort reason" }
+
+import { core } from "../support/core-constants.js";
 
 const encoder = new TextEncoder();
 
@@ -183,7 +186,7 @@ const typeError = (message) => ({ error: "TypeError", message });
 const queueError = (code, message) => ({ error: "QueueError", code, message });
 
 function handle(memory, overrides = {}) {
-  return { kind: "rustqueue", version: 2, memory, ...overrides };
+  return { kind: "rustqueue", version: core.LAYOUT_VERSION, memory, ...overrides };
 }
 
 // ── the table ────────────────────────────────────────────────────────────────
@@ -208,7 +211,7 @@ for (const [method, kind, call] of WRITERS) {
   row({ method, kind, needs, input: "a Uint8Array accepted before (the checked one), since detached", expect: typeError(new RegExp(`${prefix}the view's ArrayBuffer is detached$`)),
     act: (q, lib) => {
       const view = new Uint8Array(4);
-      new lib.MessageQueue().write(view); // the bindings remember the last array that passed
+      new lib.MessageQueue().write(view); // the bindings once remembered the last array that passed; each call checks now
       structuredClone(view.buffer, { transfer: [view.buffer] });
       return call(q, view);
     } });
@@ -253,7 +256,7 @@ for (const [method, kind, call] of INTO) {
       const view = new Uint8Array(16);
       const other = new lib.MessageQueue();
       other.write("x");
-      other.readInto(view); // the bindings remember the last buffer that passed
+      other.readInto(view); // the bindings once remembered the last buffer that passed; each call checks now
       structuredClone(view.buffer, { transfer: [view.buffer] });
       return call(q, view);
     } });
@@ -323,7 +326,9 @@ attach("an empty object", () => ({}), typeError(/^MessageQueue.attach: not a rus
 attach("another library's handle", () => ({ kind: "ringbuf", memory: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }) }),
   typeError(/^MessageQueue.attach: not a rustqueue handle/));
 attach("a handle of another layout version", () => handle(new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }), { version: 1 }),
-  typeError(/^MessageQueue.attach: handle version 1 is not this rustqueue's version 2$/));
+  typeError(new RegExp(`^MessageQueue.attach: handle version 1 is not this rustqueue's version ${core.LAYOUT_VERSION}$`)));
+attach("a handle of the layout before this one", () => handle(new WebAssembly.Memory({ initial: 2, maximum: 2, shared: true }), { version: core.LAYOUT_VERSION - 1 }),
+  typeError(new RegExp(`^MessageQueue.attach: handle version ${core.LAYOUT_VERSION - 1} is not this rustqueue's version ${core.LAYOUT_VERSION}$`)));
 attach("a handle whose memory is a plain object", () => handle({ buffer: new SharedArrayBuffer(65536) }),
   typeError(/^MessageQueue.attach: handle.memory arrived as Object, not a WebAssembly.Memory/));
 attach("a handle whose memory is a SharedArrayBuffer", () => handle(new SharedArrayBuffer(131072)),
@@ -340,6 +345,16 @@ attach("a handle over shared memory full of garbage", () => {
 }, queueError("EIO", /does not hold a valid rustqueue queue/));
 attach("a handle over one page of shared memory", () => handle(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })),
   queueError("EIO", /does not hold a valid rustqueue queue/));
+attach("a copy of a real handle with a header forged to one bank (an unshared layout)", (q) => {
+  const source = new Uint8Array(q.handle.memory.buffer);
+  const pages = source.length / 65536;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  new Uint8Array(memory.buffer).set(source);
+  const words = new Int32Array(memory.buffer);
+  const magic = words.indexOf(core.HEADER_MAGIC);
+  words[magic + 8] = 1; // BANKS: a shared queue must keep its spare bank
+  return handle(memory);
+}, queueError("EIO", /does not hold a valid rustqueue queue/), "shared");
 attach("a copy of a real handle with a header forged to another capacity", (q) => {
   // Copy the queue's memory, then claim a bigger ring than the memory holds.
   const source = new Uint8Array(q.handle.memory.buffer);
@@ -348,15 +363,21 @@ attach("a copy of a real handle with a header forged to another capacity", (q) =
   const copy = new Uint8Array(memory.buffer);
   copy.set(source);
   const words = new Int32Array(memory.buffer);
-  const magic = words.indexOf(0x72510002);
+  const magic = words.indexOf(core.HEADER_MAGIC);
   words[magic + 2] = 1 << 20; // CAPACITY
   return handle(memory);
 }, queueError("EIO", /does not hold a valid rustqueue queue/), "shared");
 for (const [input, options, message] of [["options: a number", 5, /^options must be an object, got number$/],
-  ["options: an unknown option", { capacity: 2 }, /^unknown option "capacity"; known options are log$/],
-  ["options: a log that is not a function", { log: "console" }, /^option log must be a function, got string$/]]) {
+  ["options: an unknown option", { capacity: 2 }, /^unknown option "capacity"; known options are log, abandonAfter$/],
+  ["options: a log that is not a function", { log: "console" }, /^option log must be a function, got string$/],
+  ["options: abandonAfter as a string", { abandonAfter: "1000" }, /^option abandonAfter must be a number, got string$/]]) {
   row({ method: "MessageQueue.attach", needs: "attach", input, only: "shared", expect: typeError(message),
     act: (q, lib) => lib.MessageQueue.attach(q.handle, options) });
+}
+for (const value of [0, -1, 0.5, NaN, Infinity, 2 ** 31]) {
+  row({ method: "MessageQueue.attach", needs: "attach", input: `options: abandonAfter ${value}`, only: "shared",
+    expect: { error: "RangeError", message: new RegExp(`^option abandonAfter must be a whole number from 1 to ${2 ** 31 - 1}, got ${escape(String(value))}$`) },
+    act: (q, lib) => lib.MessageQueue.attach(q.handle, { abandonAfter: value }) });
 }
 
 // Options of the constructor. These rows make no queue, so there is nothing to compare after.
@@ -366,8 +387,8 @@ for (const [input, options, described] of [["null", null, "null"], ["a number", 
   ["an array", [16], "Array"], ["a boolean", true, "boolean"], ["a function", () => ({}), "Function"]]) {
   construct(`options: ${input}`, options, typeError(new RegExp(`^options must be an object, got ${described}$`)));
 }
-construct("options: a misspelt key", { maxSize: 10 }, typeError(/^unknown option "maxSize"; known options are capacity, maxMessageSize, log, shared$/));
-for (const [name, max] of [["capacity", 1048576], ["maxMessageSize", 67108864]]) {
+construct("options: a misspelt key", { maxSize: 10 }, typeError(/^unknown option "maxSize"; known options are capacity, maxMessageSize, log, shared, abandonAfter$/));
+for (const [name, max] of [["capacity", core.LARGEST_CAPACITY], ["maxMessageSize", core.LARGEST_MESSAGE_SIZE], ["abandonAfter", 2 ** 31 - 1]]) {
   for (const value of [0, -1, 1.5, NaN, Infinity, -Infinity, max + 1, Number.MAX_SAFE_INTEGER]) {
     construct(`${name}: ${value}`, { [name]: value }, { error: "RangeError", message: new RegExp(`^option ${name} must be a whole number from 1 to ${max}, got ${escape(String(value))}$`) });
   }
@@ -383,8 +404,11 @@ for (const [value, described] of [["yes", "string"], [1, "number"], [null, "null
 }
 construct("a shape over the 1 GiB limit", { capacity: 1 << 20, maxMessageSize: 1 << 20 },
   { error: "RangeError", message: /^a queue of 1048576 messages of 1048576 bytes exceeds the 1 GiB limit$/ });
+// A shared queue keeps a second bank of buffers (spares for moving past a dead writer): half a GiB of messages fits alone, not shared.
+construct("a shared shape whose second bank passes the 1 GiB limit", { shared: true, capacity: 1 << 12, maxMessageSize: 1 << 17 },
+  { error: "RangeError", message: /^a queue of 4096 messages of 131072 bytes exceeds the 1 GiB limit$/ });
 construct("a shared queue with capacity 0", { shared: true, capacity: 0 },
-  { error: "RangeError", message: /^option capacity must be a whole number from 1 to 1048576, got 0$/ });
+  { error: "RangeError", message: new RegExp(`^option capacity must be a whole number from 1 to ${core.LARGEST_CAPACITY}, got 0$`) });
 
 /** The bytes each kept message is written as. */
 export const keptBytes = KEPT.map((text) => encoder.encode(text));

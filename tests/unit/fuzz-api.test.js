@@ -10,10 +10,13 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { check, summary } from "../support/seeded.js";
+import { core as K } from "../support/core-constants.js";
 
-const MAGIC = 0x72510002;
-const WORD = { MAGIC: 0, CAPACITY: 2, MAX_SIZE: 3, ONE_LAP: 4, HEAD: 16, TAIL: 32 };
+// The header's shape words, as i32 indices from the header (assembly/layout.ts); HEAD and TAIL from the core's offsets.
+const WORD = { MAGIC: 0, CAPACITY: 2, MAX_SIZE: 3, ONE_LAP: 4, BANKS: 8 };
 const EIO_MESSAGE = /^the queue's memory does not hold a valid queue: a header, stamp or length is out of range$/;
 
 /**
@@ -42,11 +45,17 @@ function queueWithMemory(lib, options) {
 /** Where the header, stamps and lengths are: found by the magic word, as an attacker would. */
 function layoutOf(memory, capacity) {
   const words = new Int32Array(memory.buffer);
-  const header = words.indexOf(MAGIC);
+  const header = words.indexOf(K.HEADER_MAGIC);
   assert.ok(header > 0, "the header is in memory");
-  // The slot table (assembly/layout.ts) gives each slot 64 bytes: its stamp, then its length.
-  return { words, header, stamps: header + 80, lengths: header + 80 + 1, entryWords: 16 };
+  // The slot table (assembly/layout.ts) starts 320 bytes into the header and gives each
+  // slot 64 bytes: a 64-bit WORD (stamp, then banks), then bank 0's and bank 1's lengths.
+  const stamps = header + 80;
+  return { words, header, stamps, lengths: stamps + 2, entryWords: 16 };
 }
+
+/** HEAD and TAIL, as i32 indices into memory: every queue's region starts at the same byte. */
+const HEAD = K.HEAD_AT >> 2;
+const TAIL = K.TAIL_AT >> 2;
 
 /** Runs `fn`: returns its value, or the QueueError it threw; anything else fails the test. */
 function queueErrorOrValue(lib, fn, what) {
@@ -76,7 +85,7 @@ for (const [build, lib] of [["release", release], ["debug", debug]]) {
     const where = `${build} build, ${shared ? "shared" : "unshared"}`;
 
     test(`${where}: a corrupted header field makes every operation throw EIO, and restoring it heals the queue`, () => {
-      for (const field of ["MAGIC", "CAPACITY", "MAX_SIZE", "ONE_LAP"]) {
+      for (const field of ["MAGIC", "CAPACITY", "MAX_SIZE", "ONE_LAP", "BANKS"]) {
         for (const value of [0, -1, 4097, 1 << 30]) {
           const { queue, memory } = queueWithMemory(lib, { shared, capacity: 4, maxMessageSize: 100 });
           queue.write("before");
@@ -101,8 +110,8 @@ for (const [build, lib] of [["release", release], ["debug", debug]]) {
       queue.write(new Uint8Array(80).fill(9));
       const { words, header, lengths } = layoutOf(memory, 5);
       for (const [word, values, operations] of [
-        [header + WORD.HEAD, [5, 7, -1, 0x7fffffff], ["read", "readText", "readInto", "readerRead", "length"]],
-        [header + WORD.TAIL, [6, 7, -1], ["write", "writeBytes", "tryWrite", "length"]],
+        [HEAD, [5, 7, -1, 0x7fffffff], ["read", "readText", "readInto", "readerRead", "length"]],
+        [TAIL, [6, 7, -1], ["write", "writeBytes", "tryWrite", "length"]],
         [lengths, [101, -1, 1 << 30, 0x7fffffff], ["read", "readText", "readInto", "readIntoShort", "readerRead"]],
       ]) {
         const saved = words[word];
@@ -132,12 +141,12 @@ for (const [build, lib] of [["release", release], ["debug", debug]]) {
         const { queue, memory } = queueWithMemory(lib, { shared, capacity, maxMessageSize: 100 });
         const { words, header } = layoutOf(memory, capacity);
         const below = new Uint8Array(memory.buffer).slice(0, header * 4);
-        const tableWords = 80 + 2 * capacity;
+        const tableWords = 80 + 16 * capacity; // the header and every slot's entry
         let corrupted = false;
         for (const step of ops) {
           if (step.op === "corrupt") {
-            // Shared: only the header, which the core checks before it spins on anything.
-            const span = shared ? 8 : tableWords;
+            // Shared: only the header's shape words, which the core checks before it spins on anything.
+            const span = shared ? 9 : tableWords;
             words[header + (step.word % span)] = step.value;
             corrupted = true;
             continue;
@@ -180,6 +189,29 @@ test("a shared ring that stays inconsistent reads as EIO after a second of retri
   assert.ok(performance.now() - started >= 900);
   words[stamps] = 1;
   assert.is(queue.readText(), "x");
+});
+
+test("a writer that died between its claim and its publish is no corruption: readers move past it after abandonAfter", async () => {
+  // The dead writer: a core instance over the queue's memory that claims a buffer and never publishes.
+  const writer = new release.MessageQueue({ shared: true, capacity: 4, maxMessageSize: 16 });
+  const reader = release.MessageQueue.attach(writer.handle, { abandonAfter: 50 });
+  const module = new WebAssembly.Module(readFileSync(fileURLToPath(import.meta.resolve("rustqueue/wasm/rustqueue-shared.wasm"))));
+  const dead = new WebAssembly.Instance(module, { env: { memory: writer.handle.memory } }).exports;
+  assert.is(dead.attach(1), 0);
+  writer.write("first");
+  assert.ok(dead.claim(4) >= 0, "the dead writer's claim");
+  writer.write("after");
+  assert.is(reader.readText(), "first");
+  assert.is(reader.readText(), null, "the claim at HEAD is not a message yet");
+  assert.is(reader.length, 2, "the claim counts");
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.is(reader.readText(), "after", "past abandonAfter, the reader abandoned the claim and moved on");
+  assert.is(dead.publish(), K.ABANDONED, "had the writer only paused, its publish is refused");
+  assert.is(writer.length, 0);
+  const messages = ["m1", "m2", "m3", "m4"];
+  for (const text of messages) writer.write(text);
+  assert.is(writer.tryWrite("m5"), false, "full at its whole capacity again");
+  assert.equal([reader.readText(), reader.readText(), reader.readText(), reader.readText(), reader.readText()], [...messages, null]);
 });
 
 test.after(() => console.log(summary("fuzz-api", "api ")));

@@ -1,13 +1,13 @@
 // Fuzzing the core's exports, in all four builds (release and debug, unshared
 // and shared): random arguments (negative, huge, NaN, fractions, infinities),
 // random calls in random order, before and after init, and garbage written into
-// the header, the stamps and the length table between calls. Whatever happens:
+// the header and the slot table (stamps, banks, lengths) between calls. Whatever happens:
 //   · no call traps (a debug assertion may fire only where it is meant to:
 //     a core used before init);
-//   · the core writes nothing outside its header, stamps and length table: the
-//     static data below the region, the padding, the slots and a guard page
-//     after the region are compared byte for byte after every call;
-//   · every result is a slot, a length or a count within the queue's shape, or
+//   · the core writes nothing outside its header and slot table: the static
+//     data below the region, the padding, the buffers of both banks and a guard
+//     page after the region are compared byte for byte after every call;
+//   · every result is a buffer, a length or a count within the queue's shape, or
 //     one of the status codes; memory never grows;
 //   · corrupted state the core can recognise yields CORRUPT.
 import { test } from "uvu";
@@ -17,12 +17,16 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import loader from "@assemblyscript/loader";
 import { check, summary } from "../support/seeded.js";
+import { core as K } from "../support/core-constants.js";
 
-const FULL = -1, TOO_BIG = -2, CLOSED = -3, EMPTY = -4, CORRUPT = -5, BUSY = -6, BAD_SHAPE = -7;
-const MAGIC = 0x72510002;
+const { FULL, TOO_BIG, CLOSED, EMPTY, CORRUPT, BUSY, BAD_SHAPE, PENDING, ABANDONED } = K;
 const GUARD = 0xa5;
-// Header words, as i32 indices from the region's start (assembly/layout.ts).
-const WORD = { MAGIC: 0, VERSION: 1, CAPACITY: 2, MAX_SIZE: 3, ONE_LAP: 4, STATE: 5, CLOSED: 6, TOTAL_BYTES: 7, HEAD: 16, TAIL: 32 };
+// The header's shape words, as i32 indices from the region's start (assembly/layout.ts).
+const WORD = { MAGIC: 0, VERSION: 1, CAPACITY: 2, MAX_SIZE: 3, ONE_LAP: 4, STATE: 5, CLOSED: 6, TOTAL_BYTES: 7, BANKS: 8 };
+/** The header's shared words, as i32 indices into memory (the region starts at the same byte in every queue). */
+const SHARED_WORDS = { HEAD: K.HEAD_AT >> 2, TAIL: K.TAIL_AT >> 2 };
+/** STATE once a queue is laid out (layout.ts STATE_READY); not a constant of the bindings' contract. */
+const STATE_READY = 2;
 
 const BUILDS = ["rustqueue.debug.wasm", "rustqueue-shared.debug.wasm", "rustqueue.wasm", "rustqueue-shared.wasm"].map((file) => ({
   file,
@@ -71,19 +75,19 @@ const wildNumber = fc.oneof(
 const garbageWord = fc.oneof(
   fc.integer({ min: -2, max: 40 }),
   fc.integer(),
-  fc.constantFrom(MAGIC, 2, 4096, 4097, 1 << 20, 1 << 30, 0x7fffffff, -0x80000000, -1),
+  fc.constantFrom(K.HEADER_MAGIC, K.LAYOUT_VERSION, 1, 2, 3, 4096, 4097, 1 << 20, 1 << 30, 0x7fffffff, -0x80000000, -1),
 );
 
-const STATUSES = [FULL, TOO_BIG, CLOSED, EMPTY, CORRUPT, BUSY, BAD_SHAPE];
+const STATUSES = [FULL, TOO_BIG, CLOSED, EMPTY, CORRUPT, BUSY, BAD_SHAPE, PENDING, ABANDONED];
 
 /**
  * A queue in memory with a guard page after it. `assertOnlyHeaderWritten`
- * checks that every byte outside the header, stamps and length table is as it
- * was: the core's static data, the padding, the slots and the guard page.
+ * checks that every byte outside the header and slot table is as it was: the
+ * core's static data, the padding, the buffers and the guard page.
  */
 function fuzzQueue(build, capacity, maxSize, concurrent, extraPage) {
   const core = instantiate(build, newMemory(build, 1));
-  const pages = core.pagesFor(capacity, maxSize) + (extraPage ? 1 : 0);
+  const pages = core.pagesFor(capacity, maxSize, concurrent ? 1 : 0) + (extraPage ? 1 : 0);
   const memory = newMemory(build, pages);
   const bytes = new Uint8Array(memory.buffer);
   const words = new Int32Array(memory.buffer);
@@ -92,7 +96,7 @@ function fuzzQueue(build, capacity, maxSize, concurrent, extraPage) {
   const q = { build, memory, bytes, words, exports, byteLength: memory.buffer.byteLength };
   q.remember = () => {
     q.region = exports.headerStart();
-    q.tablesEnd = exports.stampsStart() + exports.capacityOf() * exports.slotTableStride();
+    q.tablesEnd = exports.slotTableStart() + exports.capacityOf() * exports.slotEntryBytes();
     bytes.fill(GUARD, q.tablesEnd);
     q.below = Buffer.from(bytes.slice(0, q.region));
     q.above = Buffer.from(bytes.slice(q.tablesEnd));
@@ -112,21 +116,28 @@ function fuzzQueue(build, capacity, maxSize, concurrent, extraPage) {
 function assertPlausible(name, result, exports) {
   const capacity = exports.capacityOf();
   const maxSize = exports.maxSizeOf();
+  const buffers = exports.banksOf() * capacity;
   const status = STATUSES.includes(result);
   switch (name) {
     case "claim":
-      assert.ok(status || (Number.isInteger(result) && result >= 0 && result < capacity), `claim → ${result}`);
+      assert.ok(status || (Number.isInteger(result) && result >= 0 && result < buffers), `claim → ${result}`);
       break;
     case "peek":
     case "take": {
       if (status) break;
-      const slot = Math.floor(result / (maxSize + 1));
+      const buffer = Math.floor(result / (maxSize + 1));
       const length = result % (maxSize + 1);
-      assert.ok(slot >= 0 && slot < capacity && length >= 0 && length <= maxSize, `${name} → slot ${slot}, length ${length}`);
+      assert.ok(buffer >= 0 && buffer < buffers && length >= 0 && length <= maxSize, `${name} → buffer ${buffer}, length ${length}`);
       break;
     }
     case "commit":
       assert.ok(result === 0 || result === 1 || result === CORRUPT, `commit → ${result}`);
+      break;
+    case "publish":
+      assert.ok(result === 0 || result === ABANDONED || result === CORRUPT || result === BUSY, `publish → ${result}`);
+      break;
+    case "abandon":
+      assert.ok(result === 0 || result === 1 || result === CORRUPT || result === BUSY, `abandon → ${result}`);
       break;
     case "count":
       assert.ok(status || (result >= 0 && result <= capacity), `count → ${result}`);
@@ -146,16 +157,22 @@ function assertPlausible(name, result, exports) {
   }
 }
 
-/** One fuzz step: a call with wild arguments, a publish, or garbage in a header, stamp or length word. */
+/**
+ * One fuzz step: a call with wild arguments; an unshared writer's publish (1
+ * added to a slot's stamp); an abandon of the claim the last peek found pending;
+ * or garbage in a header word or in a slot's stamp, banks or length words.
+ */
 const operation = fc.oneof(
   { weight: 6, arbitrary: fc.record({ call: fc.constant("claim"), args: fc.tuple(wildNumber) }) },
-  { weight: 5, arbitrary: fc.record({ call: fc.constant("publish"), args: fc.tuple(fc.nat(15)) }) },
+  { weight: 4, arbitrary: fc.record({ call: fc.constant("bumpStamp"), args: fc.tuple(fc.nat(15)) }) },
+  { weight: 3, arbitrary: fc.record({ call: fc.constant("publish"), args: fc.constant([]) }) },
   { weight: 4, arbitrary: fc.record({ call: fc.constantFrom("peek", "take", "commit", "count"), args: fc.constant([]) }) },
-  { weight: 1, arbitrary: fc.record({ call: fc.constantFrom("clear", "close", "isClosed"), args: fc.constant([]) }) },
+  { weight: 2, arbitrary: fc.record({ call: fc.constant("abandon"), args: fc.tuple(fc.oneof(fc.constant("pending"), wildNumber)) }) },
+  { weight: 1, arbitrary: fc.record({ call: fc.constantFrom("clear", "close", "isClosed", "pendingStamp"), args: fc.constant([]) }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("attach"), args: fc.tuple(wildNumber) }) },
   { weight: 1, arbitrary: fc.record({ call: fc.constant("init"), args: fc.tuple(wildNumber, wildNumber, wildNumber) }) },
-  { weight: 1, arbitrary: fc.record({ call: fc.constant("pagesFor"), args: fc.tuple(wildNumber, wildNumber) }) },
-  { weight: 4, arbitrary: fc.record({ call: fc.constant("corrupt"), args: fc.tuple(fc.constantFrom("header", "stamp", "length", "anywhere"), fc.nat(), garbageWord) }) },
+  { weight: 1, arbitrary: fc.record({ call: fc.constant("pagesFor"), args: fc.tuple(wildNumber, wildNumber, wildNumber) }) },
+  { weight: 4, arbitrary: fc.record({ call: fc.constant("corrupt"), args: fc.tuple(fc.constantFrom("header", "stamp", "banks", "length", "anywhere"), fc.nat(), garbageWord) }) },
 );
 
 /** Status codes the fuzzed calls returned, by build: the run must have met corruption, not just worked. */
@@ -164,20 +181,24 @@ const statusesSeen = new Map();
 function runOperations(q, operations) {
   const seen = statusesSeen.get(q.build.file) ?? statusesSeen.set(q.build.file, {}).get(q.build.file);
   const { exports, words } = q;
-  for (const { call, args } of operations) {
+  for (const { call, args: given } of operations) {
+    const args = call === "abandon" && given[0] === "pending" ? [exports.pendingStamp()] : given;
     const what = `${call}(${args.map(String).join(", ")})`;
-    if (call === "publish") {
-      // What the bindings do after a claim: add 1 to a slot's stamp.
-      Atomics.add(words, (exports.stampsStart() + (args[0] % exports.capacityOf()) * exports.slotTableStride()) >> 2, 1);
+    if (call === "bumpStamp") {
+      // What an unshared writer does after a claim: add 1 to a slot's stamp.
+      Atomics.add(words, (exports.slotTableStart() + (args[0] % exports.capacityOf()) * exports.slotEntryBytes()) >> 2, 1);
       continue;
     }
     if (call === "corrupt") {
       const [where, pick, value] = args;
       const region = q.region >> 2;
       const capacity = exports.capacityOf();
-      const index = where === "header" ? region + Object.values(WORD)[pick % 10]
-        : where === "stamp" ? (exports.stampsStart() + (pick % capacity) * exports.slotTableStride()) >> 2
-        : where === "length" ? (exports.lengthsStart() + (pick % capacity) * exports.slotTableStride()) >> 2
+      const entry = (exports.slotTableStart() + (pick % capacity) * exports.slotEntryBytes()) >> 2;
+      const headerWords = [...Object.values(WORD).map((word) => region + word), ...Object.values(SHARED_WORDS)];
+      const index = where === "header" ? headerWords[pick % headerWords.length]
+        : where === "stamp" ? entry
+        : where === "banks" ? entry + 1 // the WORD's high half: current bank, quarantine, tag
+        : where === "length" ? entry + (exports.lengthsInEntry() >> 2) + ((pick >> 4) & 1) // bank 0's or bank 1's
         : region + (pick % ((q.tablesEnd - q.region) >> 2));
       words[index] = value;
       continue;
@@ -216,14 +237,14 @@ for (const build of BUILDS) {
     if (!ran) return;
     const seen = statusesSeen.get(build.file);
     console.log(`fuzz-core ${build.file}: statuses seen ${JSON.stringify(seen)}`);
-    for (const status of [FULL, TOO_BIG, CLOSED, EMPTY, CORRUPT, BAD_SHAPE]) assert.ok(seen[status] > 0, `status ${status} was met`);
+    for (const status of [FULL, TOO_BIG, CLOSED, EMPTY, CORRUPT, BAD_SHAPE, PENDING]) assert.ok(seen[status] > 0, `status ${status} was met`);
   });
 
   test(`${build.file}: used before init, it refuses and writes nothing`, () => {
     const calls = fc.array(fc.record({
-      call: fc.constantFrom("claim", "peek", "take", "commit", "count", "clear", "close", "isClosed", "attach", "pagesFor",
-        "slotsStart", "stampsStart", "lengthsStart", "headerStart", "capacityOf", "maxSizeOf", "closedAt"),
-      args: fc.tuple(wildNumber, wildNumber),
+      call: fc.constantFrom("claim", "publish", "peek", "take", "commit", "abandon", "count", "clear", "close", "isClosed", "attach", "pagesFor",
+        "buffersStart", "slotTableStart", "slotEntryBytes", "lengthsInEntry", "headerStart", "capacityOf", "maxSizeOf", "banksOf", "pendingStamp"),
+      args: fc.tuple(wildNumber, wildNumber, wildNumber),
     }), { minLength: 1, maxLength: 20 });
     // Blank memory, random garbage, or a header forged at address 0, where an
     // uninitialised core's zero region would look for one.
@@ -234,7 +255,7 @@ for (const build of BUILDS) {
       if (kind === "garbage") for (let i = 0; i < words.length; i++) words[i] = Math.imul(fill ^ i, 0x9e3779b1);
       if (kind === "forged at 0") {
         words.fill(fill);
-        words.set([MAGIC, 2, 0, 0, 0, 2, 0, 0], 0);
+        words.set([K.HEADER_MAGIC, K.LAYOUT_VERSION, 0, 0, 0, STATE_READY, 0, 0, 0], 0);
       }
       const exports = instantiate(build, memory);
       const before = Buffer.from(new Uint8Array(memory.buffer).slice());
@@ -247,7 +268,7 @@ for (const build of BUILDS) {
           assert.ok(build.debug && /used before init or attach/.test(error.message), `${call} before init threw ${error}`);
           continue;
         }
-        if (["claim", "peek", "take", "count", "clear"].includes(call)) assert.ok(STATUSES.includes(result), `${call} before init → ${result}`);
+        if (["claim", "publish", "peek", "take", "abandon", "count", "clear"].includes(call)) assert.ok(STATUSES.includes(result), `${call} before init → ${result}`);
         if (call === "commit") assert.ok(result === 0 || result === CORRUPT, `commit before init → ${result}`);
         if (call === "attach") assert.is(result, CORRUPT, "attach to memory that holds no queue");
       }
@@ -257,12 +278,12 @@ for (const build of BUILDS) {
   });
 
   test(`${build.file}: each corrupted header field yields CORRUPT, here and in a new instance`, () => {
-    for (const field of ["MAGIC", "CAPACITY", "MAX_SIZE", "ONE_LAP"]) {
+    for (const field of ["MAGIC", "CAPACITY", "MAX_SIZE", "ONE_LAP", "BANKS"]) {
       for (const value of [0, -1, 1 << 30, 17, 4095]) {
         const q = fuzzQueue(build, 16, 4096, false, true);
-        q.bytes.fill(7, q.exports.slotsStart(), q.exports.slotsStart() + 3);
+        q.bytes.fill(7, q.exports.buffersStart(), q.exports.buffersStart() + 3);
         const slot = q.exports.claim(3);
-        Atomics.add(q.words, (q.exports.stampsStart() + slot * q.exports.slotTableStride()) >> 2, 1);
+        Atomics.add(q.words, (q.exports.slotTableStart() + slot * q.exports.slotEntryBytes()) >> 2, 1);
         q.remember();
         if (q.words[(q.region >> 2) + WORD[field]] === value) continue;
         q.words[(q.region >> 2) + WORD[field]] = value;
@@ -274,8 +295,10 @@ for (const build of BUILDS) {
     }
     for (const field of ["VERSION", "STATE", "TOTAL_BYTES"]) {
       const q = fuzzQueue(build, 16, 4096, false, false);
+      // attach(0): an unshared queue (one bank) attached concurrently is refused whatever its header says.
+      assert.is(instantiate(build, q.memory).attach(0), 0, `attach before ${field} changes`);
       q.words[(q.region >> 2) + WORD[field]] ^= 0x100;
-      assert.is(instantiate(build, q.memory).attach(1), CORRUPT, `attach with a changed ${field}`);
+      assert.is(instantiate(build, q.memory).attach(0), CORRUPT, `attach with a changed ${field}`);
     }
   });
 
@@ -283,10 +306,11 @@ for (const build of BUILDS) {
     // Capacity 5: ONE_LAP is 8, so indices 5, 6 and 7 are out of range.
     const q = fuzzQueue(build, 5, 8, false, true);
     const { exports, words } = q;
-    const head = (q.region >> 2) + WORD.HEAD;
-    const tail = (q.region >> 2) + WORD.TAIL;
+    const head = SHARED_WORDS.HEAD;
+    const tail = SHARED_WORDS.TAIL;
+    const stamp = exports.slotTableStart() >> 2;
     const slot = exports.claim(2);
-    Atomics.add(words, (exports.stampsStart() + slot * exports.slotTableStride()) >> 2, 1);
+    Atomics.add(words, (exports.slotTableStart() + slot * exports.slotEntryBytes()) >> 2, 1);
     for (const bad of [5, 7, 8 + 6, -1, 0x7fffffff]) {
       words[head] = bad;
       assert.is(exports.peek(), CORRUPT, `peek with HEAD ${bad}`);
@@ -298,7 +322,7 @@ for (const build of BUILDS) {
       assert.is(exports.count(), CORRUPT, `count with TAIL ${bad}`);
       words[tail] = 1;
     }
-    const length = exports.lengthsStart() >> 2;
+    const length = (exports.slotTableStart() + exports.lengthsInEntry()) >> 2;
     for (const bad of [9, -1, 1 << 30, -0x80000000]) {
       words[length] = bad;
       assert.is(exports.peek(), CORRUPT, `peek with length ${bad}`);
@@ -306,11 +330,17 @@ for (const build of BUILDS) {
     }
     words[length] = 2;
     // Alone, a stamp that is neither "free" nor "published" cannot happen.
-    words[exports.stampsStart() >> 2] = 12345;
+    words[stamp] = 12345;
     assert.is(exports.peek(), CORRUPT, "peek with a foreign stamp");
-    words[exports.stampsStart() >> 2] = 1;
+    words[stamp] = 1;
     assert.is(exports.peek(), 2, "restored, the message is there again");
-    q.assertOnlyHeaderWritten("HEAD, TAIL and length");
+    // One bank: a WORD that names bank 1 as current names a buffer the queue does not have.
+    words[stamp + 1] = 1;
+    assert.is(exports.peek(), CORRUPT, "peek with bank 1 current in a one-bank queue");
+    assert.is(exports.take(), CORRUPT, "take with bank 1 current in a one-bank queue");
+    words[stamp + 1] = 0;
+    assert.is(exports.peek(), 2, "restored, the message is there again");
+    q.assertOnlyHeaderWritten("HEAD, TAIL, length and bank");
   });
 }
 
