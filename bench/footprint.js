@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { PerformanceObserver } from "node:perf_hooks";
-import { build } from "esbuild";
 import { MessageQueue } from "rustqueue";
+import { tool } from "../tests/tools/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -27,6 +27,7 @@ function wasmBuilds() {
 
 /** `import "rustqueue"` bundled and minified by esbuild: whole, and without the embedded wasm. */
 async function bundleSizes() {
+  const { build } = await tool("esbuild");
   const bundle = async (withoutWasm) => {
     const result = await build({
       stdin: { contents: 'export * from "rustqueue";', resolveDir: root, loader: "js" },

@@ -9,9 +9,10 @@
 //   npm run bench -- --out DIR           write results.json and chart.svg to DIR instead
 //
 // The in-thread part runs here for Node and as a child process for Deno, Bun and
-// Node 24 (bench/in-thread.js, the same file; Node 24 is the dev dependency
-// `node24`); the cross-thread part and the footprint run in this Node only.
-import { nodeLts } from "../tests/support/node-lts.js";
+// Node 24 (bench/in-thread.js, the same file); the cross-thread part and the
+// footprint run in this Node only. Deno, Bun, esbuild and the chart's Vega come
+// from tests/tools and Node 24 from tests/runtimes/node-lts, each installed on
+// first use (tests/tools/index.js).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
@@ -20,7 +21,8 @@ import { fileURLToPath } from "node:url";
 import { runInThread } from "./in-thread.js";
 import { runThreads } from "./threads.js";
 import { runFootprint } from "./footprint.js";
-import { markdown, renderChart, targets, updateReadme } from "../scripts/bench-report.js";
+import { markdown, renderChart, targets, updateReadme } from "./report.js";
+import { nodeLts, toolBinary, toolsInstall } from "../tests/tools/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -37,9 +39,9 @@ const temporary = everything && quick && !option("--out");
 const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
 const log = (line) => console.error(line);
 
-/** Where each other runtime's executable is: deno and bun in node_modules/.bin, Node 24 in its own package (installed on first use). */
+/** Where each other runtime's executable is: deno and bun in tests/tools, Node 24 in tests/runtimes/node-lts. */
 function binary(name) {
-  const file = name === "node24" ? nodeLts("24") : join(root, `node_modules/.bin/${name}`);
+  const file = name === "node24" ? nodeLts("24") : toolBinary(name);
   if (!file) return null;
   const probe = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 30_000 });
   return probe.status === 0 ? { file, version: probe.stdout.trim().split("\n")[0] } : null;
@@ -48,7 +50,7 @@ function binary(name) {
 /** The in-thread part in another runtime, as a child process that prints its results as JSON. */
 async function inThreadElsewhere(runtime) {
   const found = binary(runtime);
-  if (!found) return { runtime, error: `${runtime} is not installed (npm ci installs it as a dev dependency)` };
+  if (!found) return { runtime, error: `${runtime} is not installed (${runtime === "node24" ? "npm ci --prefix tests/runtimes/node-lts" : toolsInstall} installs it)` };
   const script = join(root, "bench/in-thread.js");
   const argv = runtime === "deno" ? ["run", "--no-lock", "-A", script] : [script];
   const child = spawn(found.file, [...argv, "--json", ...(quick ? ["--quick"] : [])], { cwd: root, timeout: 600_000 });

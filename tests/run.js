@@ -1,6 +1,9 @@
 // Runs every test suite in turn and ends with one line, "N passed, N failed".
-// A suite is a command that prints uvu's totals or such a line of its own; a
-// suite whose runtime is missing prints "SKIPPED: why" and exits 0, and under
+// A suite is a command, judged by its exit status as uvu's own runner judges
+// its suites: 0 passed, anything else failed. The numbers are the tests it
+// reports (uvu's totals, or a "N passed, N failed" line of its own); a suite
+// that exits 0 but reports no test at all counts as one failure. A suite whose
+// runtime is missing prints "SKIPPED: why" and exits 0, and under
 // RUSTQUEUE_REQUIRE_ALL_RUNTIMES=1 (set by CI) a skip fails the run.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -22,6 +25,7 @@ const suites = [
   ["node: every bad input", ...uvu("tests/unit", "^bad-input\\.test\\.js$")],
   // The package as published: packed once per run, then run in every runtime.
   ["package: npm pack contents", ...script("tests/package/tarball.js")],
+  ["package: fresh clone, packed and installed", ...script("tests/package/fresh-clone.test.js")],
   ["node: packed tarball", ...script("tests/runtimes/node/run.js")],
   ["deno: packed tarball", ...script("tests/runtimes/deno/run.js")],
   ["bun: packed tarball", ...script("tests/runtimes/bun/run.js")],
@@ -36,6 +40,7 @@ const suites = [
   ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],
   ["package: publint", ...script("tests/package/publint.js")],
   ["package: attw (esm-only)", ...script("tests/package/attw.js")],
+  ["package: jsr (deno publish --dry-run)", ...script("tests/package/jsr.js")],
   // Not timed: a short run of every benchmark, into a temp folder, proves `npm run bench` works.
   ["bench: npm run bench -- --quick", "node", ["--expose-gc", "bench/run.js", "--quick"]],
 ];
@@ -63,10 +68,10 @@ console.log("\n━━ summary");
 let passed = 0;
 let failed = 0;
 for (const r of results) {
-  // A suite that crashed, or ran nothing without saying it skipped, counts as one failure.
-  const broken = r.exit !== 0 || (r.passed + r.failed === 0 && !r.skipped);
+  // The exit status decides; the count of failed tests only says how many, and a suite that failed counts at least one.
+  const failedByStatus = r.exit !== 0 || (r.passed + r.failed === 0 && !r.skipped);
   const skippedAndRequired = r.skipped && requireAll;
-  const failures = r.failed + (broken && r.failed === 0 ? 1 : 0) + (skippedAndRequired ? 1 : 0);
+  const failures = (failedByStatus ? Math.max(r.failed, 1) : 0) + (skippedAndRequired ? 1 : 0);
   passed += r.passed;
   failed += failures;
   const state = r.skipped ? (skippedAndRequired ? "SKIPPED (required here: failing)" : "SKIPPED") : failures ? "FAILED" : "ok";

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tool } from "../tools/index.js";
 
 /** Debian's binaries, unless CHROMIUM_PATH / FIREFOX_PATH name others. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -16,7 +17,7 @@ export const FIREFOX = process.env.FIREFOX_PATH || "/usr/bin/firefox-esr";
  * closed network refuses.
  */
 export async function launchChromium() {
-  const { chromium } = await import("playwright-core");
+  const { chromium } = await tool("playwright-core");
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     timeout: 30_000,
@@ -51,7 +52,7 @@ export async function launchChromium() {
 
 /** Firefox ESR through puppeteer-core over WebDriver BiDi, in a fresh profile. */
 export async function launchFirefox() {
-  const { default: puppeteer } = await import("puppeteer-core");
+  const { default: puppeteer } = await tool("puppeteer-core");
   const profile = mkdtempSync(join(tmpdir(), "rustqueue-firefox-"));
   const browser = await puppeteer.launch({
     browser: "firefox",

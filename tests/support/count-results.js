@@ -1,6 +1,7 @@
-// Reads what a suite printed: its last "N passed, N failed" line, or else the
-// sum of uvu's "Total:" and "Passed:" lines. Shared by tests/run.js and the
-// node-lts suites, which count several runs of their own.
+// Counts the tests a suite reported, for the summary: its last "N passed, N
+// failed" line, or else the sum of uvu's "Total:" and "Passed:" lines. Whether
+// the suite passed is its exit status, never this count. Shared by tests/run.js
+// and the node-lts suites, which count several runs of their own.
 export function countResults(output) {
   const plain = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
   if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };

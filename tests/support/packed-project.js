@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { tool } from "../tools/index.js";
 
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
 const runId = process.env.RUSTQUEUE_RUN_ID;
@@ -34,7 +34,9 @@ export async function packedProject() {
   mkdirSync(project, { recursive: true });
   const npm = (args, cwd) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
-  const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", packedRoot], repo));
+  // `npm test` has just built, so `prepare` (the build) need not run again here;
+  // tests/package/fresh-clone.test.js packs the way a clean checkout does.
+  const [packed] = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", packedRoot], repo));
   writeFileSync(join(project, "package.json"), `${JSON.stringify({
     name: "rustqueue-packed-test",
     private: true,
@@ -47,6 +49,7 @@ export async function packedProject() {
   cpSync(join(repo, "tests/harness"), join(project, "harness"), { recursive: true });
   cpSync(join(repo, "tests/conformance"), join(project, "conformance"), { recursive: true });
   // uvu/assert pulls in dequal, diff and kleur; one file of it loads anywhere.
+  const { build } = await tool("esbuild");
   await build({
     entryPoints: [fileURLToPath(import.meta.resolve("uvu/assert"))],
     bundle: true,

@@ -1,11 +1,16 @@
-// Runs a checking tool from node_modules/.bin and turns its verdict into the
+// Runs a checking tool from tests/tools (installed on first use) and turns its verdict into the
 // "N passed, N failed" line tests/run.js counts: one check, passed or not.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { toolBinary, toolsInstall } from "../tools/index.js";
 import { repo } from "./packed-project.js";
 
 export function runTool(tool, args) {
-  const run = spawnSync(join(repo, "node_modules/.bin", tool), args, {
+  const file = toolBinary(tool);
+  if (!file) {
+    console.log(`${tool} is not installed; install it with: ${toolsInstall}\n0 passed, 1 failed`);
+    process.exit(1);
+  }
+  const run = spawnSync(file, args, {
     cwd: repo,
     encoding: "utf8",
     timeout: 120_000,

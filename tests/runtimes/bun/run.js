@@ -2,8 +2,9 @@
 import { runtimeBinary } from "../../support/runtime-binary.js";
 import { runHarnessCli } from "../../support/run-harness-cli.js";
 import { skip } from "../../support/skip.js";
+import { toolsInstall } from "../../tools/index.js";
 
 const bun = runtimeBinary("bun");
-if (!bun) skip("bun", "npm install --save-dev bun (the binary comes from its optional platform package)");
+if (!bun) skip("bun", toolsInstall);
 console.log(`binary: bun ${bun.version}`);
 await runHarnessCli(bun.file, ["run"]);

@@ -5,8 +5,9 @@
 import { runtimeBinary } from "../../support/runtime-binary.js";
 import { runHarnessCli } from "../../support/run-harness-cli.js";
 import { skip } from "../../support/skip.js";
+import { toolsInstall } from "../../tools/index.js";
 
 const deno = runtimeBinary("deno");
-if (!deno) skip("deno", "npm install --save-dev deno (the binary comes from its optional platform package)");
+if (!deno) skip("deno", toolsInstall);
 console.log(`binary: ${deno.version}`);
 await runHarnessCli(deno.file, ["run", "--no-lock", "--allow-read=.", "--allow-env=FORCE_COLOR,NODE_DISABLE_COLORS,NO_COLOR,TERM"]);

@@ -2,9 +2,9 @@
 // project (browser platform, default conditions), and the bundles run in
 // Chromium, cases on the page and in the worker.
 import { join } from "node:path";
-import { build, version } from "esbuild";
 import { CHROMIUM, launchChromium } from "../../support/browsers.js";
 import { runBrowserSuite } from "../../support/browser-suite.js";
+import { tool } from "../../tools/index.js";
 
 await runBrowserSuite({
   launch: launchChromium,
@@ -12,6 +12,7 @@ await runBrowserSuite({
   install: "apt-get install chromium",
   pagePath: "harness/page-bundled.html?bundler=esbuild",
   async prepare(project) {
+    const { build, version } = await tool("esbuild");
     const result = await build({
       absWorkingDir: project,
       entryPoints: ["harness/page-bundled.js", "harness/worker-bundled.js"],

@@ -4,10 +4,9 @@
 // bundler that honours package.json `sideEffects`: it caught the entries'
 // registration of the core being dropped when `sideEffects` was `false`.
 import { join } from "node:path";
-import { nodeResolve } from "@rollup/plugin-node-resolve";
-import { rollup, VERSION } from "rollup";
 import { CHROMIUM, launchChromium } from "../../support/browsers.js";
 import { runBrowserSuite } from "../../support/browser-suite.js";
+import { tool } from "../../tools/index.js";
 
 await runBrowserSuite({
   launch: launchChromium,
@@ -15,6 +14,8 @@ await runBrowserSuite({
   install: "apt-get install chromium",
   pagePath: "harness/page-bundled.html?bundler=rollup",
   async prepare(project) {
+    const { nodeResolve } = await tool("@rollup/plugin-node-resolve");
+    const { rollup, VERSION } = await tool("rollup");
     const bundle = await rollup({
       input: [join(project, "harness/page-bundled.js"), join(project, "harness/worker-bundled.js")],
       plugins: [nodeResolve({ browser: true, rootDir: project })],

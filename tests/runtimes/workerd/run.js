@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { packedProject } from "../../support/packed-project.js";
 import { runtimeBinary } from "../../support/runtime-binary.js";
 import { skip } from "../../support/skip.js";
+import { tool, toolsInstall } from "../../tools/index.js";
 import { formatReport } from "../../harness/run-cases.js";
 import { workerdConfig } from "./config.js";
 
@@ -17,7 +17,7 @@ const START_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 const workerd = runtimeBinary("workerd");
-if (!workerd) skip("workerd", "npm install --save-dev workerd (the binary comes from its optional platform package)");
+if (!workerd) skip("workerd", toolsInstall);
 console.log(`binary: ${workerd.version}`);
 
 const { project } = await packedProject();
@@ -53,7 +53,8 @@ try {
   server.kill("SIGKILL");
 }
 
-function bundleWorker(project, entry, outfile, conditions) {
+async function bundleWorker(project, entry, outfile, conditions) {
+  const { build } = await tool("esbuild");
   return build({
     absWorkingDir: project,
     entryPoints: [entry],
