@@ -1,3 +1,4 @@
+/* @ts-self-types="./debug.d.ts" */
 // `rustqueue/debug`: the same API over the debug build of the core, whose
 // assertions are on; a failed one throws an Error naming it and its source line.
 

@@ -1,3 +1,4 @@
+/* @ts-self-types="./index.d.ts" */
 // The package's entry for Node, Deno, Bun, browsers and bundlers: the core is
 // compiled synchronously from bytes embedded here, so making a queue needs no await.
 

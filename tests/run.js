@@ -18,6 +18,7 @@ const suites = [
   ["node: shared queues and waiting", ...uvu("tests/threads", "^shared-queue\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("tests/threads", "^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
+  ["node: threads terminated at random, 14 B to 1 MiB", ...uvu("tests/threads", "^termination\\.test\\.js$")],
   // Tests that search for bugs: seeded fast-check runs (RUSTQUEUE_SEED to vary, see tests/support/seeded.js).
   ["node: model-based, against the SPEC's model", ...uvu("tests/unit", "^model\\.test\\.js$")],
   ["node: interleavings on one shared memory", ...uvu("tests/threads", "^interleaving\\.test\\.js$")],
