@@ -14,8 +14,8 @@ import { type ChangeSignal, LocalChangeSignal, SharedChangeSignal } from "./chan
 import { copyInSmall, copyOutSmall, SMALL_COPY } from "./copies.js";
 import { type CoreExports, type CoreModules, instantiateCore, pagesFor } from "./core.js";
 import {
-  ABANDONED, BUSY, CLOSED, CORRUPT, EMPTY, FULL, PENDING, READ_SIGNAL_AT, READERS_WAITING_AT, TOO_BIG,
-  WRITE_SIGNAL_AT, WRITERS_WAITING_AT,
+  ABANDONED, BUSY, CLOSED, CORRUPT, EMPTY, FULL, PENDING, READ_SIGNAL_AT, READER_WAKING_AT, READERS_WAITING_AT, TOO_BIG,
+  WRITE_SIGNAL_AT, WRITER_WAKING_AT, WRITERS_WAITING_AT,
 } from "./generated/core-constants.js";
 import { utf8Length } from "./input.js";
 import { QueueError } from "./queue-error.js";
@@ -111,8 +111,12 @@ export class Ring {
     this.#entryWords = core.slotEntryBytes() >> 2;
     this.#lengthWords = core.lengthsInEntry() >> 2;
     this.#stride = this.maxSize + 1;
-    this.written = shared ? new SharedChangeSignal(this.#words, WRITE_SIGNAL_AT >> 2, READERS_WAITING_AT >> 2) : new LocalChangeSignal();
-    this.taken = shared ? new SharedChangeSignal(this.#words, READ_SIGNAL_AT >> 2, WRITERS_WAITING_AT >> 2) : new LocalChangeSignal();
+    this.written = shared
+      ? new SharedChangeSignal(this.#words, WRITE_SIGNAL_AT >> 2, READERS_WAITING_AT >> 2, READER_WAKING_AT >> 2)
+      : new LocalChangeSignal();
+    this.taken = shared
+      ? new SharedChangeSignal(this.#words, READ_SIGNAL_AT >> 2, WRITERS_WAITING_AT >> 2, WRITER_WAKING_AT >> 2)
+      : new LocalChangeSignal();
   }
 
   /**
