@@ -255,7 +255,9 @@ export function claim(length: i32): i32 {
     const word = atomic.load<u64>(wordAt(index));
     const behind = stampOf(word) - tail;
     if (behind == 0) {
-      const seen = atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail));
+      // Alone, nothing can race us: a plain store does what the CAS does, for less.
+      const seen = concurrent ? atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail)) : tail;
+      if (!concurrent) store<i32>(region + TAIL_OFFSET, nextStamp(tail));
       if (seen == tail) {
         // The bank cannot change under us now: only abandoning this very claim changes it.
         const bank = currentBank(word);
@@ -364,6 +366,14 @@ export function commit(): i32 {
   const index = lastStamp & (oneLap - 1);
   if (index >= capacity) return CORRUPT;
   const at = wordAt(index);
+  if (!concurrent) {
+    // Alone: plain stores do what the CASes do, for less.
+    const word = load<u64>(at);
+    if (stampOf(word) != lastStamp + 1) return CORRUPT;
+    store<u64>(at, withStamp(word, lastStamp + oneLap));
+    store<i32>(region + HEAD_OFFSET, nextStamp(lastStamp));
+    return 1;
+  }
   for (let spins = 0; spins < SPIN_LIMIT; spins++) {
     const word = atomic.load<u64>(at);
     if (stampOf(word) != lastStamp + 1) return 0;

@@ -23,6 +23,8 @@
 import { QueueError } from "./queue-error.js";
 
 export interface ChangeSignal {
+  /** How long this thread's waiters on this signal look again before they sleep, in ms (wait-loop.ts adapts it). */
+  spinMs: number;
   /** Counts the caller as a sleeper and returns the change count: check the queue again, then wait. */
   prepare(): number;
   /** Ends what `prepare` began, whether or not the caller waited. */
@@ -72,6 +74,7 @@ export class SharedChangeSignal implements ChangeSignal {
   readonly #waking: number;
   /** This thread's notifies in a row that woke nobody (see HEAL_AFTER). */
   #misses = 0;
+  spinMs = Infinity;
 
   constructor(words: Int32Array, countIndex: number, sleepersIndex: number, wakingIndex: number) {
     this.#words = words;
@@ -144,6 +147,8 @@ export class SharedChangeSignal implements ChangeSignal {
 
 /** A change count for a queue no other thread can see: waiters are promises in this thread. */
 export class LocalChangeSignal implements ChangeSignal {
+  /** Nothing can change while this thread looks: only another task of its own can, after it yields. */
+  spinMs = 0;
   #count = 0;
   #wakers: (() => void)[] = [];
 

@@ -120,8 +120,8 @@ export class Ring {
   }
 
   /**
-   * Enqueues the first `length` bytes of `source` (a plain Uint8Array the caller
-   * checked): false when the queue is full. Throws EINVAL, EPIPE or EIO.
+   * Enqueues `source`, whose real length is `length` (input.ts checked both):
+   * false when the queue is full. Throws EINVAL, EPIPE or EIO.
    */
   write(source: Uint8Array, length: number): boolean {
     for (;;) {
@@ -129,7 +129,7 @@ export class Ring {
       if (buffer < 0) return false;
       const at = this.#buffers + buffer * this.maxSize;
       if (length <= SMALL_COPY) copyInSmall(source, length, this.#view, at);
-      else this.#bytes.set(length === source.length ? source : source.subarray(0, length), at);
+      else this.#bytes.set(source, at);
       if (this.#publish(buffer)) break;
       // A reader took this thread for dead and abandoned the claim: nothing was sent, so send again.
     }
@@ -155,7 +155,7 @@ export class Ring {
     const scratch = this.#scratchBytes();
     const { read, written } = encoder.encodeInto(text, scratch);
     if (read < text.length) throw this.tooBig(utf8Length(text));
-    return this.write(scratch, written) ? written : -1;
+    return this.write(written <= SMALL_COPY ? scratch : scratch.subarray(0, written), written) ? written : -1;
   }
 
   /** Claims a buffer for `length` bytes: its index, or -1 when the queue is full. */

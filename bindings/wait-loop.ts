@@ -17,15 +17,19 @@ export const AGAIN: unique symbol = Symbol("again");
 export type Attempt<T> = () => T | typeof AGAIN;
 
 /**
- * How long to keep looking before sleeping, in milliseconds. A thread that may
- * block looks for about as long as a wake-up costs here; an event loop, which
- * must not be held up (timers, I/O), for less. Both are tuned by `npm run bench`:
- * long enough that a producer and a consumer keeping pace rarely sleep, short
- * enough that a waiter on an idle queue (it looks again after every slice of its
- * sleep) uses well under 1% of a core.
+ * How long to keep looking before sleeping, at most, in milliseconds. A thread
+ * that may block looks for about as long as a wake-up costs here; an event loop,
+ * which must not be held up (timers, I/O), for less. Each side of each queue
+ * adapts within that (`ChangeSignal.spinMs`): looking that found work doubles the
+ * next look, looking in vain halves it, down to SPIN_MS_LEAST. So a producer and
+ * a consumer keeping pace rarely sleep, while threads that outnumber the cores
+ * (whose partner is not running, so looking is in vain) soon look only briefly and
+ * leave the cores to the others. A waiter on an idle queue looks again after
+ * every slice of its sleep, for well under 1% of a core.
  */
 const SPIN_MS_BLOCKING = 0.05;
 const SPIN_MS_ASYNC = 0.02;
+const SPIN_MS_LEAST = 0.002;
 
 /**
  * Waits a moment between two looks without touching the queue's memory, so that
@@ -46,13 +50,26 @@ interface Sleep {
   ms: number;
 }
 
-/** Tries `attempt` again and again for `ms` milliseconds, backing off exponentially between tries. */
-function spin<T>(attempt: Attempt<T>, ms: number): T | typeof AGAIN {
-  const until = performance.now() + ms;
+/**
+ * Tries `attempt` again and again for up to the signal's spin time (at most
+ * `mostMs`), backing off exponentially between tries, and adapts that time to
+ * whether looking paid off.
+ */
+function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, mostMs: number): T | typeof AGAIN {
+  const budget = Math.min(signal.spinMs, mostMs);
+  if (budget <= 0) return AGAIN;
+  const until = performance.now() + budget;
   for (let backoff = 1; ; backoff = Math.min(backoff * 2, 64)) {
     pause(backoff);
     const result = attempt();
-    if (result !== AGAIN || performance.now() >= until) return result;
+    if (result !== AGAIN) {
+      signal.spinMs = Math.min(budget * 2, mostMs);
+      return result;
+    }
+    if (performance.now() >= until) {
+      signal.spinMs = Math.max(budget / 2, SPIN_MS_LEAST);
+      return AGAIN;
+    }
   }
 }
 
@@ -60,7 +77,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
   const sleep: Sleep = { seen: 0, ms: 0 };
   for (;;) {
     if (deadline.timeout > 0) {
-      const result = spin(attempt, spinMs);
+      const result = spin(attempt, signal, spinMs);
       if (result !== AGAIN) return result;
     }
     sleep.seen = signal.prepare();
