@@ -244,7 +244,6 @@ export function pendingStamp(): i32 { return lastStamp; }
  * is reserved for a message too big.
  */
 export function claim(length: i32): i32 {
-  assert(region != 0, "rustqueue core used before init or attach");
   if (<u32>length > <u32>maxSize) return TOO_BIG;
   if (!headerIntact()) return CORRUPT;
   if (atomic.load<i32>(region + CLOSED_OFFSET) != 0) return CLOSED;
@@ -256,8 +255,9 @@ export function claim(length: i32): i32 {
     const behind = stampOf(word) - tail;
     if (behind == 0) {
       // Alone, nothing can race us: a plain store does what the CAS does, for less.
-      const seen = concurrent ? atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail)) : tail;
-      if (!concurrent) store<i32>(region + TAIL_OFFSET, nextStamp(tail));
+      let seen = tail;
+      if (concurrent) seen = atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail));
+      else store<i32>(region + TAIL_OFFSET, nextStamp(tail));
       if (seen == tail) {
         // The bank cannot change under us now: only abandoning this very claim changes it.
         const bank = currentBank(word);
