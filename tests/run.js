@@ -14,7 +14,7 @@ const script = (path) => ["node", [path]];
 
 /** [name, command, arguments]: the order they run in. */
 const suites = [
-  ["node: core, queue and demo", ...uvu("tests/unit", "^(core|queue|demo)\\.test\\.js$")],
+  ["node: core, queue, demo and the bindings' shape", ...uvu("tests/unit", "^(core|queue|demo|architecture)\\.test\\.js$")],
   ["node: shared queues and waiting", ...uvu("tests/threads", "^shared-queue\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("tests/threads", "^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
