@@ -93,9 +93,13 @@ const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy int
  * (no copy; a new view only when given another kind of view or a buffer).
  */
 export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
+  // The common case: the same array as last time, whose buffer was not shared then and so is
+  // not now (a view's buffer never changes, whatever properties it is given). Its length is
+  // still read afresh by the caller, with the engine's own accessor.
+  if (data === lastUnsharedView) return data as Uint8Array;
   let bytes: Uint8Array;
   if (typedArrayKind.call(data) === "Uint8Array") {
-    // The common case, checked with the engine's own accessors only: the caller's own array.
+    // Checked with the engine's own accessors only: the caller's own array.
     bytes = data as Uint8Array;
   } else if (ArrayBuffer.isView(data)) {
     bytes = bytesOfView(data, method, MESSAGE_TYPES);
@@ -112,8 +116,12 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
     throw new TypeError(`${method}: a view on a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
   }
   // A detached view's length reads 0: the caller checks that case with `notDetached`, once it has the length.
+  if (bytes === data) lastUnsharedView = bytes;
   return bytes;
 }
+
+/** The last caller's Uint8Array that `messageBytes` found on an unshared buffer: only that fact is remembered. */
+let lastUnsharedView: unknown = null;
 
 /** For a view whose real length is 0: throws if that is because its buffer was detached. */
 export function notDetached(bytes: Uint8Array, method: string, what: "view" | "buffer" = "view"): void {
