@@ -12,6 +12,16 @@ import { MessageQueue } from "rustqueue";
 const waiterUrl = new URL("./workers/waiter.js", import.meta.url);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `promise`, or a failure saying `what` did not happen within `ms`; leaves no timer behind. */
+async function within(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const waiting = suite("waiting sleeps instead of spinning");
 
 waiting("a worker blocked in receiveSync on an empty queue and one in sendSync on a full one use under 25% of a core", async () => {
@@ -26,9 +36,11 @@ waiting("a worker blocked in receiveSync on an empty queue and one in sendSync o
   ];
   const outcomes = workers.map((w) => once(w, "message").then(([message]) => message));
   try {
-    for (const w of workers) w.on("error", (error) => assert.unreachable(`a waiter failed: ${error.message}`));
+    const failures = [];
+    for (const w of workers) w.on("error", (error) => failures.push(error.message));
     const until = Date.now() + 20_000;
     while (Atomics.load(readyWord, 0) < workers.length) {
+      assert.equal(failures, [], "a waiter failed");
       assert.ok(Date.now() < until, "the waiters did not start within 20 s");
       await sleep(1);
     }
@@ -39,6 +51,7 @@ waiting("a worker blocked in receiveSync on an empty queue and one in sendSync o
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, windowMs);
     const used = process.cpuUsage(before);
     const percent = (100 * (used.user + used.system) / 1000) / windowMs;
+    assert.equal(failures, [], "a waiter failed");
     assert.is(empty.length, 0, "the empty queue stayed empty");
     assert.is(full.length, full.capacity, "the full queue stayed full");
     assert.ok(percent < 25, `two waiters used ${percent.toFixed(1)}% of one core over ${windowMs} ms: waiting spins without bound`);
@@ -46,7 +59,7 @@ waiting("a worker blocked in receiveSync on an empty queue and one in sendSync o
     // Both were really waiting: closing the queues wakes them, with null and EPIPE.
     empty.close();
     full.close();
-    const [received, sent] = await Promise.race([Promise.all(outcomes), sleep(10_000).then(() => assert.unreachable("close did not wake the waiters"))]);
+    const [received, sent] = await within(Promise.all(outcomes), 10_000, "close did not wake the waiters");
     assert.equal(received, { returned: null });
     assert.equal(sent, { threw: "EPIPE" });
   } finally {
@@ -72,8 +85,7 @@ waiting("a main-thread receive waiting on an empty queue lets a 1 ms timer fire 
     delays.push(worst);
     assert.not.ok(resolved, "receive resolved on an empty queue");
     queue.write("wake");
-    const message = await Promise.race([pending, sleep(5000).then(() => null)]);
-    assert.ok(message, "receive did not resolve after a write");
+    const message = await within(pending, 5000, "receive did not resolve after a write");
     assert.is(new TextDecoder().decode(message), "wake");
   }
   const median = [...delays].sort((a, b) => a - b)[2];
