@@ -13,6 +13,8 @@
 import { Worker, MessageChannel } from "node:worker_threads";
 import { RingBuffer } from "ringbuf.js";
 import { MessageQueue } from "rustqueue";
+// The built package's header offsets (not exported by the package): the bench runs from this checkout's build.
+import { READ_SIGNAL_AT, WRITE_SIGNAL_AT } from "../dist/generated/core-constants.js";
 
 const WORKER = new URL("./thread-worker.js", import.meta.url);
 const now = () => performance.timeOrigin + performance.now();
@@ -68,12 +70,12 @@ function sharedQueue(capacity) {
  * How many times a change found a thread asleep (or still waking) and signalled
  * it, read from the header after a run: WRITE_SIGNAL counts the signals to
  * readers (the consumer waited for a message), READ_SIGNAL those to writers
- * (the producer waited for room). The offsets are those of assembly/layout.ts
- * (REGION_START 1024, + 192 and + 256): a diagnostic, not API.
+ * (the producer waited for room). Their offsets are the core's own, from the
+ * constants the build generates from it: a diagnostic, not API.
  */
 function wakeSignals(queue) {
   const words = new Int32Array(queue.handle.memory.buffer);
-  return { toConsumer: Atomics.load(words, (1024 + 192) >> 2), toProducer: Atomics.load(words, (1024 + 256) >> 2) };
+  return { toConsumer: Atomics.load(words, WRITE_SIGNAL_AT >> 2), toProducer: Atomics.load(words, READ_SIGNAL_AT >> 2) };
 }
 
 /**
