@@ -13,9 +13,10 @@
 //
 // The in-thread part runs here for Node and as a child process for Deno, Bun and
 // Node 24 (bench/in-thread.js, the same file); the cross-thread part and the
-// footprint run in this Node only. Deno, Bun, esbuild and the chart's Vega come
-// from tests/tools and Node 24 from tests/runtimes/node-lts, each installed on
-// first use (tests/tools/index.js).
+// footprint run in this Node only, and the browser part in Debian's Chromium
+// (bench/browser.js). Deno, Bun, esbuild, playwright-core and the chart's Vega
+// come from tests/tools and Node 24 from tests/runtimes/node-lts, each installed
+// on first use (tests/tools/index.js).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
@@ -40,6 +41,9 @@ const quick = flag("--quick");
 const onlyRuntimes = option("--runtime")?.split(",");
 const parts = option("--part")?.split(",") ?? null;
 const everything = !onlyRuntimes && !parts;
+const PARTS = ["in-thread", "spsc", "mpmc", "main-thread", "ping-pong", "idle", "browser", "footprint"];
+const unknown = parts?.filter((p) => !PARTS.includes(p)) ?? [];
+if (unknown.length) throw new Error(`--part: no part ${unknown.join(", ")}; the parts are ${PARTS.join(", ")}`);
 const want = (part) => !parts || parts.includes(part);
 const temporary = everything && quick && !option("--out");
 const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
