@@ -35,8 +35,7 @@ async function bundleSizes() {
       plugins: withoutWasm ? [{
         name: "no-embedded-wasm",
         setup(b) {
-          // Only the embedded wasm builds: generated/core-constants.js is bindings code.
-          b.onResolve({ filter: /generated\/(release|debug)-(shared|unshared)(\.js)?$/ }, (args) => ({ path: args.path, namespace: "empty" }));
+          b.onResolve({ filter: /generated\/(release|debug)-/ }, (args) => ({ path: args.path, namespace: "empty" }));
           b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: 'export default ""', loader: "js" }));
         },
       }] : [],
