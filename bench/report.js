@@ -287,7 +287,7 @@ export function markdown(results, { chartPath } = {}) {
   }
   parts.push(targetsTable(results.targets));
   if (results.inThread?.node) {
-    parts.push(`**In one thread** (Node; each contender in a fresh process, ${results.inThread.node.rounds} rounds; median ns per message written and read, quartiles in brackets; × Array: Array's time ÷ this one's, higher is faster)`, inThreadTable(results.inThread.node));
+    parts.push(`**In one thread** (Node; ${results.inThread.node.isolated === false ? "every contender in one process" : "each contender in a fresh process"}, ${results.inThread.node.rounds} rounds; median ns per message written and read, quartiles in brackets; × Array: Array's time ÷ this one's, higher is faster)`, inThreadTable(results.inThread.node));
   }
   // Every runtime side by side; also when only others than this Node ran (`--runtime deno`).
   if (results.inThread && (Object.keys(results.inThread).length > 1 || (Object.keys(results.inThread).length && !results.inThread.node))) parts.push("**The same in each runtime**", runtimesTable(results.inThread));
