@@ -308,7 +308,7 @@ export function markdown(results, { chartPath } = {}) {
   return parts.join("\n\n");
 }
 
-/** The chart as a Vega-Lite spec: in one thread (ns per message) and across threads (messages/s), rustqueue highlighted. */
+/** The chart as a Vega-Lite spec: in one thread (ns per message), 1 → 1 workers and a worker → the main thread in Node and Chromium (messages/s), rustqueue highlighted. */
 export function chartSpec(results) {
   const inThread = [];
   for (const size of [14, 4096]) {
@@ -326,6 +326,13 @@ export function chartSpec(results) {
     .sort(byOrder).map((r) => ({
       size: `${r.size} B`, name: label(r), family: r.key.startsWith("rustqueue") ? "rustqueue" : "alternatives", value: r.messagesPerSecond,
     }));
+  // A worker → the main thread: Node's rows, then Chromium's, each contender at each capacity.
+  const mainShort = { "rustqueue-for-await": "rustqueue → for await", "rustqueue-receive": "rustqueue → receive()", postMessage: "postMessage" };
+  const mainLabel = (where, r) => `${where}: ${mainShort[r.key] ?? r.name}${r.capacity === "unbounded" ? " (unbounded)" : `, capacity ${capacityOf(r)}`}`;
+  const toMain = [["Node", results.threads?.mainThread], ["Chromium", results.browser?.rows]].flatMap(([where, rows]) => (rows ?? [])
+    .filter((r) => r.messagesPerSecond != null).sort(byOrder).map((r) => ({
+      size: `${r.size} B`, name: mainLabel(where, r), family: r.key.startsWith("rustqueue") ? "rustqueue" : "alternatives", value: r.messagesPerSecond,
+    })));
   const color = { field: "family", type: "nominal", title: null, scale: { domain: ["rustqueue", "alternatives", "floor"], range: ["#d9480f", "#868e96", "#1c7ed6"] } };
   // Log-scale bars start at the power of ten below the smallest value, so that every bar shows.
   const floorPower = (values) => 10 ** Math.floor(Math.log10(Math.min(...values.map((v) => v.value)) * 0.99));
@@ -361,6 +368,8 @@ export function chartSpec(results) {
       panel(inThread, "In one thread: ns per message written and read (lower is better)", "ns per message (log scale)"),
       panel(threads, "One producer worker → one consumer worker: messages per second (higher is better)", "messages / s",
         { log: false, labels: true }),
+      ...(toMain.length ? [panel(toMain, "One producer worker → the main thread, in Node and in a Chromium page: messages per second (higher is better)",
+        "messages / s", { log: false, labels: true })] : []),
     ],
     config: { font: "Helvetica, Arial, sans-serif", view: { stroke: null } },
   };
