@@ -16,6 +16,7 @@ const script = (path) => ["node", [path]];
 const suites = [
   ["node: core, queue, demo and the bindings' shape", ...uvu("tests/unit", "^(core|queue|demo|architecture)\\.test\\.js$")],
   ["node: shared queues and waiting", ...uvu("tests/threads", "^shared-queue\\.test\\.js$")],
+  ["node: waiting sleeps, never spins without bound", ...uvu("tests/threads", "^waiting-cpu\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("tests/threads", "^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
   ["node: threads terminated at random, 14 B to 1 MiB", ...uvu("tests/threads", "^termination\\.test\\.js$")],
