@@ -14,3 +14,4 @@ export type { MessageQueueOptions } from "./message-queue.js";
 export { QueueReader } from "./queue-reader.js";
 export { QueueError, type QueueErrorCode } from "./queue-error.js";
 export type { MessageData } from "./input.js";
+export type { WaitingQueue } from "./waiting-queue.js";

@@ -1,0 +1,81 @@
+// What every part of one open NatsQueue shares: the connection, the queue's
+// names and shape, what is known of its state, its hints and its log.
+
+import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Hints } from "./hints.js";
+import type { QueueNames } from "./names.js";
+import { REQUEST_TIMEOUT_MS } from "./retry.js";
+import { storedCount } from "./setup.js";
+
+export interface SessionShape {
+  capacity: number;
+  maxMessageSize: number;
+  replicas: number;
+  ackWait: number;
+  sealed: boolean;
+}
+
+export class Session {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly names: QueueNames;
+  readonly capacity: number;
+  readonly maxSize: number;
+  readonly replicas: number;
+  readonly ackWait: number;
+  /** Known to be closed (sealed) or deleted: readers drain, then get null. */
+  closed: boolean;
+  /** `close` and `destroy` announce themselves here, so waiting readers look at once. */
+  readonly closedHints: Hints;
+  /** Readers say here that they made space, so waiting writers try again at once. */
+  readonly takenHints: Hints;
+  readonly #log: ((line: string) => void) | undefined;
+
+  constructor(nc: NatsConnection, jsm: JetStreamManager, names: QueueNames, shape: SessionShape, log: ((line: string) => void) | undefined) {
+    this.nc = nc;
+    this.js = jetstream(nc, { timeout: REQUEST_TIMEOUT_MS });
+    this.jsm = jsm;
+    this.names = names;
+    this.capacity = shape.capacity;
+    this.maxSize = shape.maxMessageSize;
+    this.replicas = shape.replicas;
+    this.ackWait = shape.ackWait;
+    this.closed = shape.sealed;
+    this.#log = log;
+    this.closedHints = new Hints(nc, names.closed, () => {
+      this.closed = true;
+    });
+    this.takenHints = new Hints(nc, names.taken);
+  }
+
+  get queue(): string {
+    return this.names.queue;
+  }
+
+  get logging(): boolean {
+    return this.#log !== undefined;
+  }
+
+  /** Passes a line to the log callback; a callback that throws does not fail the operation. */
+  emit(line: string): void {
+    if (!this.#log) return;
+    try {
+      this.#log(`rustqueue: ${line}`);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  /** True only when the server says the queue no longer exists. */
+  async isGone(): Promise<boolean> {
+    try {
+      return (await storedCount(this.jsm, this.names)) === null;
+    } catch {
+      return false;
+    }
+  }
+}

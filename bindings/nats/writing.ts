@@ -1,0 +1,63 @@
+// Writing one message: checked and copied before anything is sent, then
+// published with an id until the server answers, so that a retry of a try that
+// landed unseen is dropped by the server's duplicate window.
+
+import { type MessageData, messageBytes } from "../input.js";
+import { QueueError } from "../queue-error.js";
+import type { Deadline } from "../wait-options.js";
+import { apiCode, isTransient, MAXIMUM_MESSAGES_EXCEEDED, MESSAGE_SIZE_EXCEEDED, SEALED_STREAM } from "./errors.js";
+import { RETRY_LIMIT_MS, retrying } from "./retry.js";
+import type { Session } from "./session.js";
+import { storedCount } from "./setup.js";
+
+const encoder = new TextEncoder();
+
+/** Write ids: random per process, then a counter; unique within the server's duplicate window. */
+const ID_PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, "0")).join("");
+let idCounter = 0;
+export const nextMessageId = (): string => `${ID_PREFIX}${(idCounter++).toString(36)}`;
+
+/** The message's bytes, copied (the caller may reuse its buffer at once), and checked against the limit. */
+export function messageCopy(session: Session, data: MessageData, method: string): Uint8Array<ArrayBuffer> {
+  const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(messageBytes(data, method));
+  if (bytes.length > session.maxSize) {
+    throw new QueueError("EINVAL", `message of ${bytes.length} bytes exceeds the ${session.maxSize}-byte limit of queue "${session.queue}"`);
+  }
+  return bytes;
+}
+
+/** Publishes until the server answers: true when stored (or found already stored), false when full. */
+export function publish(session: Session, bytes: Uint8Array, id: string, method: string, deadline: Deadline): Promise<boolean> {
+  return retrying(async (timeout) => {
+    try {
+      await session.js.publish(session.names.subject, bytes, { msgID: id, timeout });
+      return true;
+    } catch (error) {
+      switch (apiCode(error)) {
+        case MAXIMUM_MESSAGES_EXCEEDED:
+          return false;
+        case MESSAGE_SIZE_EXCEEDED:
+          throw new QueueError("EINVAL", `queue "${session.queue}": the server refused a ${bytes.length}-byte message as too large (${(error as Error).message})`, { cause: error });
+        case SEALED_STREAM:
+          session.closed = true;
+      }
+      // Nobody answering the subject: a leader election, or the queue was destroyed.
+      if (isTransient(error) && await session.isGone()) {
+        throw new QueueError("EPIPE", `queue "${session.queue}" no longer exists on the server (destroyed)`, { cause: error });
+      }
+      throw error;
+    }
+  }, { queue: session.queue, action: "write", method, deadline, limit: RETRY_LIMIT_MS, outcome: "; the message may or may not have been stored" });
+}
+
+/** The log line of a stored message; counting costs a request, so only when someone logs. */
+export async function logEnqueued(session: Session, length: number): Promise<void> {
+  if (!session.logging) return;
+  let queued: number | string = "?";
+  try {
+    queued = (await storedCount(session.jsm, session.names))?.messages ?? "?";
+  } catch {
+    // The count is only for the log line.
+  }
+  session.emit(`enqueued ${length} bytes (${queued} in queue)`);
+}
