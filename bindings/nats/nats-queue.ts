@@ -141,8 +141,11 @@ export class NatsQueue implements WaitingQueue {
   }
 
   /** Dequeues the next message, or resolves to null when the queue is empty now. */
-  read(): Promise<Uint8Array | null> {
-    return takeNow(this.#session, "read", FOREVER, RETRY_LIMIT_MS);
+  async read(): Promise<Uint8Array | null> {
+    const session = this.#session;
+    // Told the queue was closed or destroyed: a pull on a deleted queue would only time out.
+    if (session.closed && await session.isGone()) return null;
+    return takeNow(session, "read", FOREVER, RETRY_LIMIT_MS);
   }
 
   /** Like `read`, decoded as UTF-8. */
@@ -179,7 +182,7 @@ export class NatsQueue implements WaitingQueue {
    * Dequeues the next message, waiting while the queue is empty. Resolves to a
    * new Uint8Array, or to null once the queue is closed (or destroyed) and drained.
    */
-  receive(options?: WaitOptions): Promise<Uint8Array | null> {
+  async receive(options?: WaitOptions): Promise<Uint8Array | null> {
     const deadline = deadlineOf(options, "receive", true);
     return receive(this.#session, "receive", deadline);
   }

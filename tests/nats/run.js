@@ -1,0 +1,49 @@
+// The NatsQueue cases (cases/queue-cases.js) in one server-side runtime, from
+// the packed tarball, against a real nats-server started here:
+//   node tests/nats/run.js node|bun|deno
+import { spawnSync } from "node:child_process";
+import { runtimeBinary } from "../support/runtime-binary.js";
+import { skip } from "../support/skip.js";
+import { natsProject } from "./project.js";
+import { natsServerBinary, startServer, stopAll } from "./server.js";
+
+const runtime = process.argv[2] ?? "node";
+const server = natsServerBinary();
+console.log(`binary: ${server.file} (${server.version})`);
+
+let command;
+let args;
+if (runtime === "node") {
+  command = process.execPath;
+  args = [];
+} else if (runtime === "bun") {
+  const bun = runtimeBinary("bun");
+  if (!bun) skip("bun", "npm install --save-dev bun (the binary comes from its optional platform package)");
+  command = bun.file;
+  args = ["run"];
+} else if (runtime === "deno") {
+  const deno = runtimeBinary("deno");
+  if (!deno) skip("deno", "npm install --save-dev deno (the binary comes from its optional platform package)");
+  command = deno.file;
+  // The client needs the network (loopback only) and reads its environment; the cases read the server's address.
+  args = ["run", "--no-lock", "--allow-read=.", "--allow-net=127.0.0.1", "--allow-env", "--allow-sys"];
+} else {
+  throw new Error(`unknown runtime ${runtime}`);
+}
+
+const dir = await natsProject();
+const nats = await startServer({ name: `rq-${runtime}` });
+try {
+  const run = spawnSync(command, [...args, "cases/cli.js"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, RUSTQUEUE_NATS_URL: nats.url, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  process.stdout.write(run.stdout ?? "");
+  process.stdout.write(run.stderr ?? "");
+  if (run.error) console.log(`could not run ${command}: ${run.error.message}`);
+  process.exitCode = run.status ?? 1;
+} finally {
+  await stopAll();
+}
