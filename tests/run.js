@@ -35,6 +35,7 @@ const suites = [
   ["nats: node, packed tarball", "node", ["tests/nats/run.js", "node"]],
   ["nats: bun, packed tarball", "node", ["tests/nats/run.js", "bun"]],
   ["nats: deno, packed tarball", "node", ["tests/nats/run.js", "deno"]],
+  ["nats: processes, restart, authorization", ...script("tests/nats/processes.js")],
   // The Node suites again on the other LTS lines users run.
   ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
   ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],

@@ -12,39 +12,9 @@ export interface Wait {
   cancel(): void;
 }
 
-export class Hints {
-  readonly #nc: NatsConnection;
-  readonly #subject: string;
-  readonly #onHint: (() => void) | undefined;
+/** Callers waiting for something to happen here, each with its own time limit and signal. */
+export class Waiters {
   readonly #waiters = new Set<() => void>();
-  #subscription: Subscription | undefined;
-
-  constructor(nc: NatsConnection, subject: string, onHint?: () => void) {
-    this.#nc = nc;
-    this.#subject = subject;
-    this.#onHint = onHint;
-  }
-
-  /** Subscribes, once. A subscription the server refuses only means no hints. */
-  listen(): void {
-    if (this.#subscription) return;
-    this.#subscription = this.#nc.subscribe(this.#subject, {
-      callback: (error) => {
-        if (error) return;
-        this.#onHint?.();
-        this.wakeAll();
-      },
-    });
-  }
-
-  /** Publishes a hint (fire and forget). */
-  send(): void {
-    try {
-      this.#nc.publish(this.#subject);
-    } catch {
-      // A closed connection: nobody is waiting on it here either.
-    }
-  }
 
   wakeAll(): void {
     for (const wake of [...this.#waiters]) wake();
@@ -77,6 +47,42 @@ export class Hints {
       cancel = finish;
     });
     return { promise, cancel: () => cancel() };
+  }
+}
+
+/** Waiters woken by messages on one core NATS subject. */
+export class Hints extends Waiters {
+  readonly #nc: NatsConnection;
+  readonly #subject: string;
+  readonly #onHint: (() => void) | undefined;
+  #subscription: Subscription | undefined;
+
+  constructor(nc: NatsConnection, subject: string, onHint?: () => void) {
+    super();
+    this.#nc = nc;
+    this.#subject = subject;
+    this.#onHint = onHint;
+  }
+
+  /** Subscribes, once. A subscription the server refuses only means no hints. */
+  listen(): void {
+    if (this.#subscription) return;
+    this.#subscription = this.#nc.subscribe(this.#subject, {
+      callback: (error) => {
+        if (error) return;
+        this.#onHint?.();
+        this.wakeAll();
+      },
+    });
+  }
+
+  /** Publishes a hint (fire and forget). */
+  send(): void {
+    try {
+      this.#nc.publish(this.#subject);
+    } catch {
+      // A closed connection: nobody is waiting on it here either.
+    }
   }
 
   stop(): void {

@@ -6,7 +6,7 @@
 import { QueueError } from "../queue-error.js";
 import type { Deadline } from "../wait-options.js";
 import { isTransient, queueErrorOf } from "./errors.js";
-import { abandon, acknowledge, type Delivery, deliveryOf, pullRequest } from "./pull.js";
+import { abandon, acknowledge, type Delivery, deliveryOf, giveBack, pullRequest } from "./pull.js";
 import { FOREVER, retrying, sleep } from "./retry.js";
 import type { Session } from "./session.js";
 import { storedCount } from "./setup.js";
@@ -27,7 +27,13 @@ export function pull(session: Session, expiresMs: number, method: string, deadli
       if (isTransient(error) && await session.isGone()) return GONE;
       throw error;
     }
-  }, { queue: session.queue, action: method, method, deadline, limit });
+  }, {
+    queue: session.queue, action: method, method, deadline, limit, reconnected: session.reconnected,
+    // A pull given up may still bring a message: it goes straight back.
+    abandon: (attempt) => attempt.then((delivery) => {
+      if (delivery !== null && delivery !== GONE) giveBack(session.nc, delivery);
+    }, () => {}),
+  });
 }
 
 /**
@@ -38,8 +44,9 @@ export function pull(session: Session, expiresMs: number, method: string, deadli
 export async function accept(session: Session, delivery: Delivery, method: string): Promise<boolean> {
   try {
     // The caller's deadline bounds waiting for a message, not taking one found: no signal here.
+    // Acknowledging twice is harmless, so a try lost in a reconnect is repeated at once.
     await retrying((timeout) => acknowledge(session.nc, delivery, timeout),
-      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER, limit: session.ackWait / 2 });
+      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER, limit: session.ackWait / 2, reconnected: session.reconnected });
   } catch (error) {
     if (error instanceof QueueError && error.code === "ETIMEDOUT") return false;
     throw error;
@@ -61,14 +68,15 @@ export async function takeNow(session: Session, method: string, deadline: Deadli
 
 /**
  * Lets the server hold a pull up to `ms`. Returns early, with null, when the
- * queue is closed; rejects when the caller's signal aborts. A message that
+ * queue is closed or the connection came back (the pull died with it); rejects when the caller's signal aborts. A message that
  * reaches an abandoned pull is given straight back.
  */
 async function waitForMessage(session: Session, ms: number, deadline: Deadline): Promise<Delivery | null | typeof GONE> {
   const request = pullRequest(session.nc, session.names.next, ms, 0);
   const woken = session.closedHints.wait(Infinity, deadline.signal);
+  const reconnected = session.reconnected.wait(Infinity);
   try {
-    const reply = await Promise.race([request, woken.promise.then(() => null)]);
+    const reply = await Promise.race([request, woken.promise.then(() => null), reconnected.promise.then(() => null)]);
     if (reply === null) {
       abandon(session.nc, request);
       return null;
@@ -83,6 +91,7 @@ async function waitForMessage(session: Session, ms: number, deadline: Deadline):
     return (await session.isGone()) ? GONE : null;
   } finally {
     woken.cancel();
+    reconnected.cancel();
   }
 }
 

@@ -4,6 +4,7 @@
 
 import { type Deadline, deadlineOf } from "../wait-options.js";
 import { QueueError } from "../queue-error.js";
+import type { Waiters } from "./hints.js";
 import { isTransient, queueErrorOf, unansweredError } from "./errors.js";
 
 /** Longest any one request to the server may take before it counts as unanswered. */
@@ -17,7 +18,7 @@ const LAST_BACKOFF_MS = 1000;
 /** No timeout and no signal: for what the caller cannot bound. */
 export const FOREVER: Deadline = deadlineOf(undefined, "", true);
 
-export interface RetryContext {
+export interface RetryContext<T = unknown> {
   queue: string;
   /** What is being done, for messages: "write", "read", ... */
   action: string;
@@ -28,6 +29,33 @@ export interface RetryContext {
   limit: number;
   /** Added to the ETIMEDOUT message when the outcome of the last try is unknown. */
   outcome?: string;
+  /**
+   * Woken when the connection comes back: a try still waiting then was sent on
+   * the old connection, and its answer may never come, so it is tried again at
+   * once rather than when its timeout runs out. (Only what is safe to repeat.)
+   */
+  reconnected?: Waiters;
+  /** Given a try that was given up that way, which may still settle. */
+  abandon?: (attempt: Promise<T>) => void;
+}
+
+/** A try cut short because the connection came back meanwhile: retried like any lost answer. */
+class Reconnected extends Error {
+  override name = "ConnectionError";
+}
+
+async function attemptOnce<T>(attempt: Promise<T>, context: RetryContext<T>): Promise<T> {
+  if (!context.reconnected) return attempt;
+  const reconnected = context.reconnected.wait(Infinity);
+  try {
+    return await Promise.race([attempt, reconnected.promise.then((): never => {
+      if (context.abandon) context.abandon(attempt);
+      else attempt.catch(() => {});
+      throw new Reconnected("the connection came back while the request was unanswered");
+    })]);
+  } finally {
+    reconnected.cancel();
+  }
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts. */
@@ -53,7 +81,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Runs `attempt(timeoutMs)` until it settles with something other than a
  * transient failure. Other failures become QueueErrors (see queueErrorOf).
  */
-export async function retrying<T>(attempt: (timeoutMs: number) => Promise<T>, context: RetryContext): Promise<T> {
+export async function retrying<T>(attempt: (timeoutMs: number) => Promise<T>, context: RetryContext<T>): Promise<T> {
   const { deadline } = context;
   let failingSince = 0;
   let backoff = FIRST_BACKOFF_MS;
@@ -62,7 +90,7 @@ export async function retrying<T>(attempt: (timeoutMs: number) => Promise<T>, co
   for (;;) {
     if (deadline.signal?.aborted) throw deadline.signal.reason;
     try {
-      return await attempt(Math.max(MIN_REQUEST_MS, Math.min(REQUEST_TIMEOUT_MS, left)));
+      return await attemptOnce(attempt(Math.max(MIN_REQUEST_MS, Math.min(REQUEST_TIMEOUT_MS, left))), context);
     } catch (error) {
       if (error instanceof QueueError || !isTransient(error)) throw queueErrorOf(error, context.queue, context.action);
       const now = performance.now();

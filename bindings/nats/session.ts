@@ -3,7 +3,7 @@
 
 import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { Hints } from "./hints.js";
+import { Hints, Waiters } from "./hints.js";
 import type { QueueNames } from "./names.js";
 import { REQUEST_TIMEOUT_MS } from "./retry.js";
 import { storedCount } from "./setup.js";
@@ -31,6 +31,12 @@ export class Session {
   readonly closedHints: Hints;
   /** Readers say here that they made space, so waiting writers try again at once. */
   readonly takenHints: Hints;
+  /**
+   * Woken when the connection comes back: a pull the server was holding died
+   * with the old connection, and without this a reader would notice only when
+   * the pull's own time ran out.
+   */
+  readonly reconnected = new Waiters();
   readonly #log: ((line: string) => void) | undefined;
 
   constructor(nc: NatsConnection, jsm: JetStreamManager, names: QueueNames, shape: SessionShape, log: ((line: string) => void) | undefined) {
@@ -48,6 +54,17 @@ export class Session {
       this.closed = true;
     });
     this.takenHints = new Hints(nc, names.taken);
+    this.#watchReconnects();
+  }
+
+  async #watchReconnects(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        if (status.type === "reconnect") this.reconnected.wakeAll();
+      }
+    } catch {
+      // The connection closed: nothing more to watch.
+    }
   }
 
   get queue(): string {

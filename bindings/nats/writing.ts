@@ -47,7 +47,9 @@ export function publish(session: Session, bytes: Uint8Array, id: string, method:
       }
       throw error;
     }
-  }, { queue: session.queue, action: "write", method, deadline, limit: RETRY_LIMIT_MS, outcome: "; the message may or may not have been stored" });
+  }, { queue: session.queue, action: "write", method, deadline, limit: RETRY_LIMIT_MS, outcome: "; the message may or may not have been stored",
+    // Safe to repeat: the same id makes a second copy a duplicate the server drops.
+    reconnected: session.reconnected });
 }
 
 /** The log line of a stored message; counting costs a request, so only when someone logs. */

@@ -1,0 +1,142 @@
+// NatsQueue across processes, on a real nats-server, from the packed tarball:
+// many producers and consumers at once, a close from one process, a server
+// restart under a waiting receive, authorization, and the main entry's
+// independence from the NATS clients. Prints "N passed, N failed".
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as assert from "uvu/assert";
+import { connect } from "@nats-io/transport-node";
+import { audit, startWorker } from "./children.js";
+import { natsProject } from "./project.js";
+import { natsServerBinary, startServer, stopAll } from "./server.js";
+
+const binary = natsServerBinary();
+console.log(`binary: ${binary.file} (${binary.version})`);
+const dir = await natsProject();
+const { NatsQueue, queueConnectOptions } = await import(join(dir, "node_modules/rustqueue/dist/nats/index.js"));
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const tests = [];
+const test = (title, run) => tests.push([title, run]);
+
+test("import \"rustqueue\" loads nothing from @nats-io: no file of the main entries refers to it", () => {
+  const dist = join(dir, "node_modules/rustqueue/dist");
+  const visited = new Set();
+  const visit = (file) => {
+    if (visited.has(file)) return;
+    visited.add(file);
+    const source = readFileSync(file, "utf8");
+    assert.not.match(source, /@nats-io/, `${file} refers to @nats-io`);
+    for (const [, path] of source.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+\.js)"/g)) visit(join(dirname(file), path));
+  };
+  for (const entry of ["index.js", "debug.js", "workerd.js", "workerd-debug.js"]) visit(join(dist, entry));
+  assert.ok(visited.size >= 6, `followed only ${visited.size} files`);
+  assert.ok(![...visited].some((file) => file.startsWith(join(dist, "nats"))));
+});
+
+test("4 producer and 4 consumer processes: each message received once, in order per producer, none torn; a close from this process ends them", async () => {
+  const server = await startServer({ name: "processes" });
+  try {
+    const name = "many";
+    const producers = ["p1", "p2", "p3", "p4"].map((id) => startWorker(dir, ["produce", server.url, name, id, 150]));
+    const consumers = Array.from({ length: 4 }, () => startWorker(dir, ["consume", server.url, name, 60]));
+    const codes = await Promise.all(producers.map((p) => p.exited));
+    assert.equal(codes, [0, 0, 0, 0], producers.map((p) => p.stderr).join(""));
+    // A writer still sending from another process when the queue is closed here gets EPIPE.
+    const late = startWorker(dir, ["write-until-closed", server.url, name, "late", 30]);
+    await late.waitFor((e) => e.acked === 2);
+    const nc = await connect({ servers: server.url });
+    const queue = await NatsQueue.open(nc, { name });
+    await queue.close();
+    const lateEnd = await late.waitFor((e) => e.error);
+    assert.is(lateEnd.error, "EPIPE");
+    for (const consumer of consumers) assert.ok(await consumer.waitFor((e) => e.end === "closed"));
+    assert.equal(await Promise.all(consumers.map((c) => c.exited)), [0, 0, 0, 0]);
+    const acknowledged = [
+      ...producers.flatMap((p, i) => p.events.filter((e) => "acked" in e).map((e) => `p${i + 1}:${e.acked}`)),
+      ...late.events.filter((e) => "acked" in e).map((e) => `late:${e.acked}`),
+    ];
+    const result = audit(consumers, acknowledged);
+    console.log(`    ${acknowledged.length} acknowledged, ${result.received} received by ${consumers.map((c) => c.events.filter((e) => e.got).length).join("+")}`);
+    assert.is(result.missing.length, 0, `missing ${result.missing.slice(0, 5)}`);
+    assert.is(result.received, acknowledged.length);
+    assert.equal([result.duplicates, result.torn, result.outOfOrder], [0, 0, 0]);
+    assert.is(await queue.count(), 0);
+    await nc.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a receive waiting in another process while the server restarts gets the next message; stored messages survive", async () => {
+  const server = await startServer({ name: "restart" });
+  try {
+    const nc = await connect({ servers: server.url, ...queueConnectOptions });
+    const kept = await NatsQueue.open(nc, { name: "kept" });
+    await kept.write("stored before the restart");
+    const queue = await NatsQueue.open(nc, { name: "restarted" });
+    const consumer = startWorker(dir, ["consume", server.url, "restarted", 60]);
+    await delay(500);
+    await server.restart();
+    const started = performance.now();
+    await queue.write("p0:0:0:");
+    const got = await consumer.waitFor((e) => e.got);
+    console.log(`    received ${Math.round(performance.now() - started)} ms after the write that followed the restart`);
+    assert.equal(got.got, { producer: "p0", seq: 0, whole: true });
+    assert.is(await kept.readText(), "stored before the restart");
+    await queue.close();
+    assert.ok(await consumer.waitFor((e) => e.end === "closed"));
+    await nc.close();
+  } finally {
+    await server.stop();
+  }
+});
+
+/** A user allowed its own queue's subjects and JetStream API only (see docs/nats.md). */
+const user = (who, queue = who, { write = true } = {}) => `{ user: ${who}, password: ${who}-pw, permissions: {
+  publish: { allow: [${write ? `"rustqueue.${queue}", ` : ""}"rustqueue.${queue}.>", "$JS.API.STREAM.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}.>", "$JS.API.CONSUMER.*.*.rustqueue_${queue}.>", "$JS.ACK.rustqueue_${queue}.>"] },
+  subscribe: { allow: ["_INBOX.>", "rustqueue.${queue}.>"] } } }`;
+
+test("authorization: EACCES naming the queue on another user's queue, which stays untouched", async () => {
+  const server = await startServer({ name: "auth", config: `authorization { users: [ ${user("alice")}, ${user("bob")}, ${user("reader", "bob", { write: false })} ] }` });
+  try {
+    const bob = await connect({ servers: server.url, user: "bob", pass: "bob-pw" });
+    const bobs = await NatsQueue.open(bob, { name: "bob" });
+    await bobs.write("bob's own");
+    const alice = await connect({ servers: server.url, user: "alice", pass: "alice-pw" });
+    const alices = await NatsQueue.open(alice, { name: "alice" });
+    await alices.write("alice's own");
+    assert.is(await alices.readText(), "alice's own");
+    let error = await NatsQueue.open(alice, { name: "bob" }).catch((e) => e);
+    assert.is(error.code, "EACCES", String(error));
+    assert.match(error.message, /queue "bob"/);
+    // A user who may read bob's queue but not write to it.
+    const reader = await connect({ servers: server.url, user: "reader", pass: "reader-pw" });
+    const readOnly = await NatsQueue.open(reader, { name: "bob" });
+    error = await readOnly.write("not allowed").catch((e) => e);
+    assert.is(error.code, "EACCES", String(error));
+    assert.match(error.message, /queue "bob"/);
+    assert.is(await bobs.count(), 1);
+    assert.is(await bobs.readText(), "bob's own");
+    await Promise.all([bob.close(), alice.close(), reader.close()]);
+  } finally {
+    await server.stop();
+  }
+});
+
+let passed = 0;
+let failed = 0;
+for (const [title, run] of tests) {
+  const started = performance.now();
+  try {
+    await run();
+    passed++;
+    console.log(`  ok   ${title} (${Math.round(performance.now() - started)} ms)`);
+  } catch (error) {
+    failed++;
+    console.log(`  FAIL ${title}\n       ${error?.stack ?? error}`);
+  }
+}
+await stopAll();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
