@@ -82,7 +82,7 @@ export class NatsQueue implements WaitingQueue {
     const jsm = await retrying(() => jetstreamManager(nc, { checkAPI: false, timeout: REQUEST_TIMEOUT_MS }), context);
     const opened = await retrying(() => openQueue(jsm, names, { capacity, maxMessageSize, replicas, ackWait }), context);
     const session = new Session(nc, jsm, names,
-      { capacity, maxMessageSize, replicas: opened.replicas, ackWait, sealed: opened.sealed }, log as ((line: string) => void) | undefined);
+      { capacity, maxMessageSize, replicas: opened.replicas, ackWait, sealed: opened.sealed, serverLimit: opened.serverLimit }, log as ((line: string) => void) | undefined);
     if (opened.created) session.emit(`module loaded (capacity ${capacity} messages)`);
     try {
       session.closedHints.listen();

@@ -9,12 +9,14 @@ import { isTransient, queueErrorOf } from "./errors.js";
 import { abandon, acknowledge, type Delivery, deliveryOf, giveBack, pullRequest } from "./pull.js";
 import { FOREVER, retrying, sleep } from "./retry.js";
 import type { Session } from "./session.js";
-import { storedCount } from "./setup.js";
+import { readersState, storedCount } from "./setup.js";
 
 /** Longest one pull waits on the server before the reader looks at the queue's state again. */
 const LONG_PULL_MS = 5000;
 /** A closed queue whose last messages are still held by other readers is looked at this often. */
 const CLOSED_POLL_MS = 100;
+/** The share of the ack wait a reader keeps trying to acknowledge a message it took. */
+const ACK_RETRY_SHARE = 0.8;
 /** A pull found the queue deleted. */
 export const GONE = "gone";
 
@@ -37,16 +39,18 @@ export function pull(session: Session, expiresMs: number, method: string, deadli
 }
 
 /**
- * Acknowledges a delivery and waits for the server's confirmation. False when
- * none came within half the ack wait: the server then hands the message out
- * again, so this reader must not.
+ * Acknowledges a delivery and waits for the server's confirmation, retrying for
+ * most of the ack wait: through a leader election the acknowledgement may land
+ * unconfirmed, and giving the message up then would lose it. False when no
+ * confirmation came in that time: the server then hands the message out again
+ * (its ack wait is over), so this reader must not.
  */
 export async function accept(session: Session, delivery: Delivery, method: string): Promise<boolean> {
   try {
     // The caller's deadline bounds waiting for a message, not taking one found: no signal here.
     // Acknowledging twice is harmless, so a try lost in a reconnect is repeated at once.
     await retrying((timeout) => acknowledge(session.nc, delivery, timeout),
-      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER, limit: session.ackWait / 2, reconnected: session.reconnected });
+      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER, limit: session.ackWait * ACK_RETRY_SHARE, reconnected: session.reconnected });
   } catch (error) {
     if (error instanceof QueueError && error.code === "ETIMEDOUT") return false;
     throw error;
@@ -98,11 +102,11 @@ async function waitForMessage(session: Session, ms: number, deadline: Deadline):
 /** A closed queue: the next message still in it, or null once it is drained. */
 async function drain(session: Session, method: string, deadline: Deadline): Promise<Uint8Array | null> {
   for (;;) {
-    const state = await retrying(() => storedCount(session.jsm, session.names),
+    const state = await retrying(() => readersState(session.jsm, session.names),
       { queue: session.queue, action: method, method, deadline, limit: Infinity });
     if (state === null) return null;
     const message = await takeNow(session, method, deadline, Infinity);
-    if (message !== null || state.messages === 0) return message;
+    if (message !== null || state.pending + state.unacknowledged === 0) return message;
     // Other readers hold the last messages unacknowledged: one may come back.
     await sleep(Math.min(CLOSED_POLL_MS, deadline.remaining(method)), deadline.signal);
   }

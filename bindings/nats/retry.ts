@@ -7,8 +7,12 @@ import { QueueError } from "../queue-error.js";
 import type { Waiters } from "./hints.js";
 import { isTransient, queueErrorOf, unansweredError } from "./errors.js";
 
-/** Longest any one request to the server may take before it counts as unanswered. */
-export const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * Longest any one request to the server may take before it counts as unanswered
+ * and is tried again: short, since every request is safe to repeat (writes carry
+ * an id, acknowledging twice is harmless) and a dead leader answers nothing.
+ */
+export const REQUEST_TIMEOUT_MS = 2000;
 /** How long an operation without a deadline of its own keeps retrying. */
 export const RETRY_LIMIT_MS = 30_000;
 /** A request gets at least this long, even under a shorter caller's timeout: a round trip is not a wait. */

@@ -14,6 +14,7 @@ export interface SessionShape {
   replicas: number;
   ackWait: number;
   sealed: boolean;
+  serverLimit: boolean;
 }
 
 export class Session {
@@ -25,6 +26,8 @@ export class Session {
   readonly maxSize: number;
   readonly replicas: number;
   readonly ackWait: number;
+  /** The stream refuses writes past capacity itself; otherwise writers check first (writing.ts). */
+  readonly serverLimit: boolean;
   /** Known to be closed (sealed) or deleted: readers drain, then get null. */
   closed: boolean;
   /** `close` and `destroy` announce themselves here, so waiting readers look at once. */
@@ -48,6 +51,7 @@ export class Session {
     this.maxSize = shape.maxMessageSize;
     this.replicas = shape.replicas;
     this.ackWait = shape.ackWait;
+    this.serverLimit = shape.serverLimit;
     this.closed = shape.sealed;
     this.#log = log;
     this.closedHints = new Hints(nc, names.closed, () => {

@@ -29,7 +29,22 @@ export interface OpenedQueue {
   replicas: number;
   created: boolean;
   sealed: boolean;
+  /** The server refuses the write past capacity (max_msgs); otherwise writers check before writing (see writing.ts). */
+  serverLimit: boolean;
 }
+
+/**
+ * Whether the stream itself refuses writes past capacity. A replicated work
+ * queue must not: nats-server 2.9 checks max_msgs on each replica as it applies
+ * a write, while acknowledgements free space on each replica at its own pace, so
+ * replicas of a full queue disagree on which write they refused; their copies
+ * then differ, and a write can be acknowledged by the leader yet be missing from
+ * the copy readers are served (measured in tests/nats/cluster-failover.js).
+ * Replicated queues therefore leave max_msgs unlimited and writers enforce the
+ * capacity themselves, atomically (Nats-Expected-Last-Sequence).
+ */
+const serverEnforces = (replicas: number): boolean => replicas === 1;
+const CAPACITY_IN_DESCRIPTION = /capacity (\d+),/;
 
 function streamConfig(names: QueueNames, shape: QueueShape): Partial<StreamConfig> & { name: string } {
   return {
@@ -38,7 +53,7 @@ function streamConfig(names: QueueNames, shape: QueueShape): Partial<StreamConfi
     subjects: [names.subject],
     retention: RetentionPolicy.Workqueue,
     discard: DiscardPolicy.New,
-    max_msgs: shape.capacity,
+    max_msgs: serverEnforces(shape.replicas ?? 1) ? shape.capacity : -1,
     max_msg_size: shape.maxMessageSize + HEADER_ROOM,
     storage: StorageType.File,
     num_replicas: shape.replicas ?? 1,
@@ -53,7 +68,8 @@ function checkShape(names: QueueNames, shape: QueueShape, info: StreamInfo): voi
   if (!isQueue) {
     throw new QueueError("EINVAL", `queue "${names.queue}": the server's stream ${names.stream} is not a rustqueue queue (not a work queue on ${names.subject} that refuses new messages when full)`);
   }
-  const capacity = config.max_msgs;
+  const described = CAPACITY_IN_DESCRIPTION.exec(config.description ?? "");
+  const capacity = config.max_msgs > 0 ? config.max_msgs : Number(described?.[1] ?? -1);
   const maxMessageSize = config.max_msg_size - HEADER_ROOM;
   const replicas = config.num_replicas;
   if (capacity !== shape.capacity || maxMessageSize !== shape.maxMessageSize || (shape.replicas !== undefined && replicas !== shape.replicas)) {
@@ -101,7 +117,7 @@ export async function openQueue(jsm: JetStreamManager, names: QueueNames, shape:
       max_ack_pending: -1,
     });
   }
-  return { replicas: info.config.num_replicas, created, sealed: info.config.sealed === true };
+  return { replicas: info.config.num_replicas, created, sealed: info.config.sealed === true, serverLimit: info.config.max_msgs > 0 };
 }
 
 /** Seals the stream: the server then refuses writes (10109) and still lets readers drain it. */
@@ -113,9 +129,27 @@ export async function sealQueue(jsm: JetStreamManager, names: QueueNames): Promi
 }
 
 /** Messages stored now, or null when the queue no longer exists. */
-export async function storedCount(jsm: JetStreamManager, names: QueueNames): Promise<{ messages: number; sealed: boolean } | null> {
+export async function storedCount(jsm: JetStreamManager, names: QueueNames): Promise<{ messages: number; sealed: boolean; lastSequence: number } | null> {
   const info = await streamInfo(jsm, names);
-  return info === null ? null : { messages: info.state.messages, sealed: info.config.sealed === true };
+  return info === null ? null : { messages: info.state.messages, sealed: info.config.sealed === true, lastSequence: info.state.last_seq };
+}
+
+/**
+ * What readers can still get: messages not yet handed out, and messages handed
+ * out but not yet acknowledged (they come back if their reader died); null when
+ * the queue no longer exists. The consumer's view, not the stream's count: a
+ * stream can keep a message its consumer has already seen acknowledged (a
+ * clustered work-queue bug of servers before 2.10), which no reader will get.
+ */
+export async function readersState(jsm: JetStreamManager, names: QueueNames): Promise<{ pending: number; unacknowledged: number } | null> {
+  try {
+    const info = await jsm.consumers.info(names.stream, names.consumer);
+    return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+  } catch (error) {
+    const code = apiCode(error);
+    if (code === STREAM_NOT_FOUND || code === CONSUMER_NOT_FOUND) return null;
+    throw error;
+  }
 }
 
 /** Deletes the stream and its consumer; a queue already gone is no error. */

@@ -5,8 +5,8 @@
 import { type MessageData, messageBytes } from "../input.js";
 import { QueueError } from "../queue-error.js";
 import type { Deadline } from "../wait-options.js";
-import { apiCode, isTransient, MAXIMUM_MESSAGES_EXCEEDED, MESSAGE_SIZE_EXCEEDED, SEALED_STREAM } from "./errors.js";
-import { RETRY_LIMIT_MS, retrying } from "./retry.js";
+import { apiCode, isTransient, MAXIMUM_MESSAGES_EXCEEDED, MESSAGE_SIZE_EXCEEDED, SEALED_STREAM, WRONG_LAST_SEQUENCE } from "./errors.js";
+import { RETRY_LIMIT_MS, retrying, sleep } from "./retry.js";
 import type { Session } from "./session.js";
 import { storedCount } from "./setup.js";
 
@@ -26,10 +26,36 @@ export function messageCopy(session: Session, data: MessageData, method: string)
   return bytes;
 }
 
+/** How many times a writer of a replicated queue retries at once when another writer got in first. */
+const CONTENDED_TRIES = 100;
+
+/**
+ * One write where the server does not enforce the capacity (replicated queues,
+ * see setup.ts): count, then write only if the stream's last sequence is still
+ * the one counted, so no other write can have slipped in between. True when
+ * stored, false when full.
+ */
+async function checkedPublish(session: Session, bytes: Uint8Array, id: string, timeout: number): Promise<boolean> {
+  for (let tries = 0; ; tries++) {
+    const state = await storedCount(session.jsm, session.names);
+    if (state === null) throw new QueueError("EPIPE", `queue "${session.queue}" no longer exists on the server (destroyed)`);
+    if (state.messages >= session.capacity) return false;
+    try {
+      await session.js.publish(session.names.subject, bytes, { msgID: id, timeout, expect: { lastSequence: state.lastSequence } });
+      return true;
+    } catch (error) {
+      if (apiCode(error) !== WRONG_LAST_SEQUENCE || tries === CONTENDED_TRIES) throw error;
+      // Another writer got in first: count again, after a pause that keeps writers from moving in step.
+      await sleep(Math.random() * Math.min(50, 1 + tries));
+    }
+  }
+}
+
 /** Publishes until the server answers: true when stored (or found already stored), false when full. */
 export function publish(session: Session, bytes: Uint8Array, id: string, method: string, deadline: Deadline): Promise<boolean> {
   return retrying(async (timeout) => {
     try {
+      if (!session.serverLimit) return await checkedPublish(session, bytes, id, timeout);
       await session.js.publish(session.names.subject, bytes, { msgID: id, timeout });
       return true;
     } catch (error) {

@@ -56,13 +56,18 @@ export async function startServer({ name = "rq", config = "", ports = {}, storeD
   ].join("\n"));
   const server = {
     name, port, monitorPort, storeDir: dir, url: `127.0.0.1:${port}`, process: null, log: [],
-    async start() {
+    /**
+     * Starts the process and waits for /healthz; `{ serving: true }` waits only
+     * until the server answers (/varz): a cluster node back from a crash reports
+     * unhealthy until its streams have caught up, which is the test's business.
+     */
+    async start({ serving = false } = {}) {
       const child = spawn(file, ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.on("data", (chunk) => server.log.push(String(chunk)));
       child.stderr.on("data", (chunk) => server.log.push(String(chunk)));
       server.process = child;
       started.add(server);
-      await waitHealthy(server, child);
+      await waitHealthy(server, child, serving ? "varz" : "healthz");
     },
     /** SIGKILL (or `signal`) without waiting for health: a crash. */
     kill(signal = "SIGKILL") {
@@ -87,13 +92,13 @@ export async function startServer({ name = "rq", config = "", ports = {}, storeD
   return server;
 }
 
-async function waitHealthy(server, child) {
+async function waitHealthy(server, child, endpoint) {
   const until = Date.now() + HEALTH_TIMEOUT_MS;
   let last = "";
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`nats-server ${server.name} exited (${child.exitCode}): ${server.log.join("").slice(-2000)}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${server.monitorPort}/healthz`);
+      const response = await fetch(`http://127.0.0.1:${server.monitorPort}/${endpoint}`);
       last = await response.text();
       if (response.ok) return;
     } catch (error) {

@@ -33,7 +33,7 @@ try {
     const q = await NatsQueue.open(nc, { name, ...capacityArgument(2) });
     for (let seq = 0; seq < Number(countText); seq++) {
       await q.send(messageOf(producer, seq), { timeout: 60_000 });
-      print({ acked: seq });
+      print({ acked: seq, t: Date.now() });
     }
   } else if (role === "consume") {
     const q = await NatsQueue.open(nc, { name, ...capacityArgument(1) });
@@ -48,7 +48,7 @@ try {
         print({ end: "closed" });
         break;
       }
-      print({ got: check(message) });
+      print({ got: check(message), t: Date.now() });
     }
   } else if (role === "write-until-closed") {
     const [producer, seconds] = rest;
