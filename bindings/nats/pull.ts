@@ -13,6 +13,8 @@ export interface Delivery {
   readonly ack: string;
   /** Messages the consumer had not yet handed out when this one was. */
   readonly pending: number;
+  /** performance.now() when it arrived: the server's ack wait runs from about then. */
+  readonly arrived: number;
 }
 
 /** How much longer than `expires` the client waits for the server's own "408 Request Timeout". */
@@ -42,7 +44,7 @@ export function deliveryOf(msg: Msg): Delivery | null {
   // or with <domain>.<account hash> after ACK and a random token at the end.
   const tokens = ack.split(".");
   const pending = Number(tokens.length === 9 ? tokens[8] : tokens[10]);
-  return { data: new Uint8Array(msg.data), ack, pending: Number.isFinite(pending) ? pending : 0 };
+  return { data: new Uint8Array(msg.data), ack, pending: Number.isFinite(pending) ? pending : 0, arrived: performance.now() };
 }
 
 /** Acknowledges a delivery and waits for the server to confirm it (AckAck). Acking twice is harmless. */
@@ -57,12 +59,4 @@ export function giveBack(nc: NatsConnection, delivery: Delivery): void {
   } catch {
     // A closed connection: the server redelivers it after the consumer's ack wait.
   }
-}
-
-/** A pull nobody waits for any more: a message it still brings goes straight back. */
-export function abandon(nc: NatsConnection, request: Promise<Msg>): void {
-  request.then((msg) => {
-    const delivery = deliveryOf(msg);
-    if (delivery) giveBack(nc, delivery);
-  }, () => {});
 }

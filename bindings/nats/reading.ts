@@ -6,7 +6,7 @@
 import { QueueError } from "../queue-error.js";
 import type { Deadline } from "../wait-options.js";
 import { isTransient, queueErrorOf } from "./errors.js";
-import { abandon, acknowledge, type Delivery, deliveryOf, giveBack, pullRequest } from "./pull.js";
+import { acknowledge, type Delivery, deliveryOf, pullRequest } from "./pull.js";
 import { FOREVER, retrying, sleep } from "./retry.js";
 import type { Session } from "./session.js";
 import { readersState, storedCount } from "./setup.js";
@@ -31,10 +31,8 @@ export function pull(session: Session, expiresMs: number, method: string, deadli
     }
   }, {
     queue: session.queue, action: method, method, deadline, limit, reconnected: session.reconnected,
-    // A pull given up may still bring a message: it goes straight back.
-    abandon: (attempt) => attempt.then((delivery) => {
-      if (delivery !== null && delivery !== GONE) giveBack(session.nc, delivery);
-    }, () => {}),
+    // A pull given up may still bring a message: the next reader here takes it first.
+    abandon: (attempt) => session.stash.keepFrom(attempt),
   });
 }
 
@@ -50,7 +48,8 @@ export async function accept(session: Session, delivery: Delivery, method: strin
     // The caller's deadline bounds waiting for a message, not taking one found: no signal here.
     // Acknowledging twice is harmless, so a try lost in a reconnect is repeated at once.
     await retrying((timeout) => acknowledge(session.nc, delivery, timeout),
-      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER, limit: session.ackWait * ACK_RETRY_SHARE, reconnected: session.reconnected });
+      { queue: session.queue, action: "acknowledge", method, deadline: FOREVER,
+        limit: session.ackWait * ACK_RETRY_SHARE - (performance.now() - delivery.arrived), reconnected: session.reconnected });
   } catch (error) {
     if (error instanceof QueueError && error.code === "ETIMEDOUT") return false;
     throw error;
@@ -64,7 +63,7 @@ export async function accept(session: Session, delivery: Delivery, method: strin
 /** The message there now, taken; null when there is none. */
 export async function takeNow(session: Session, method: string, deadline: Deadline, limit: number): Promise<Uint8Array | null> {
   for (;;) {
-    const delivery = await pull(session, 0, method, deadline, limit);
+    const delivery = session.stash.take() ?? await pull(session, 0, method, deadline, limit);
     if (delivery === null || delivery === GONE) return null;
     if (await accept(session, delivery, method)) return delivery.data;
   }
@@ -72,23 +71,25 @@ export async function takeNow(session: Session, method: string, deadline: Deadli
 
 /**
  * Lets the server hold a pull up to `ms`. Returns early, with null, when the
- * queue is closed or the connection came back (the pull died with it); rejects when the caller's signal aborts. A message that
- * reaches an abandoned pull is given straight back.
+ * queue is closed, when the connection came back (the pull may have died with
+ * it), or when a message was kept for this queue's readers (stash.ts); rejects
+ * when the caller's signal aborts. A message that reaches a pull given up is kept.
  */
 async function waitForMessage(session: Session, ms: number, deadline: Deadline): Promise<Delivery | null | typeof GONE> {
   const request = pullRequest(session.nc, session.names.next, ms, 0);
   const woken = session.closedHints.wait(Infinity, deadline.signal);
   const reconnected = session.reconnected.wait(Infinity);
+  const kept = session.stash.arrivals.wait(Infinity);
   try {
-    const reply = await Promise.race([request, woken.promise.then(() => null), reconnected.promise.then(() => null)]);
+    const reply = await Promise.race([request, woken.promise.then(() => null), reconnected.promise.then(() => null), kept.promise.then(() => null)]);
     if (reply === null) {
-      abandon(session.nc, request);
+      session.stash.keepFrom(request);
       return null;
     }
     return deliveryOf(reply);
   } catch (error) {
     if (deadline.signal?.aborted) {
-      abandon(session.nc, request);
+      session.stash.keepFrom(request);
       throw deadline.signal.reason;
     }
     if (!isTransient(error)) throw queueErrorOf(error, session.queue, "receive");
@@ -96,6 +97,7 @@ async function waitForMessage(session: Session, ms: number, deadline: Deadline):
   } finally {
     woken.cancel();
     reconnected.cancel();
+    kept.cancel();
   }
 }
 
@@ -125,6 +127,11 @@ export async function receive(session: Session, method: string, deadline: Deadli
       if (state === null || state.sealed) session.closed = true;
     }
     if (session.closed) return drain(session, method, deadline);
+    const kept = session.stash.take();
+    if (kept) {
+      if (await accept(session, kept, method)) return kept.data;
+      continue;
+    }
     let left: number;
     try {
       left = deadline.remaining(method);

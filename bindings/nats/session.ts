@@ -7,6 +7,7 @@ import { Hints, Waiters } from "./hints.js";
 import type { QueueNames } from "./names.js";
 import { REQUEST_TIMEOUT_MS } from "./retry.js";
 import { storedCount } from "./setup.js";
+import { Stash } from "./stash.js";
 
 export interface SessionShape {
   capacity: number;
@@ -40,6 +41,8 @@ export class Session {
    * the pull's own time ran out.
    */
   readonly reconnected = new Waiters();
+  /** Messages from pulls nobody waits for any more, for the next reader here (stash.ts). */
+  readonly stash: Stash;
   readonly #log: ((line: string) => void) | undefined;
 
   constructor(nc: NatsConnection, jsm: JetStreamManager, names: QueueNames, shape: SessionShape, log: ((line: string) => void) | undefined) {
@@ -58,6 +61,7 @@ export class Session {
       this.closed = true;
     });
     this.takenHints = new Hints(nc, names.taken);
+    this.stash = new Stash(nc);
     this.#watchReconnects();
   }
 

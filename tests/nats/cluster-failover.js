@@ -39,10 +39,10 @@ try {
   const servers = cluster.urls.join(",");
   const nc = await connect({ servers: cluster.urls, ...queueConnectOptions });
   const name = "failover";
-  const queue = await NatsQueue.open(nc, { name, replicas: 3, ackWait: 15_000, capacity: Number(process.env.CAP ?? 16) });
+  const queue = await NatsQueue.open(nc, { name, replicas: 3, ackWait: 15_000 });
   const jsm = await jetstreamManager(nc);
-  const producers = ["p1", "p2"].map((id) => startWorker(dir, ["produce", servers, name, id, PER_PRODUCER, process.env.CAP ?? 16], { timeoutMs: 180_000 }));
-  const consumers = [1, 2].map(() => startWorker(dir, ["consume", servers, name, 150, process.env.CAP ?? 16], { timeoutMs: 180_000 }));
+  const producers = ["p1", "p2"].map((id) => startWorker(dir, ["produce", servers, name, id, PER_PRODUCER], { timeoutMs: 180_000 }));
+  const consumers = [1, 2].map(() => startWorker(dir, ["consume", servers, name, 150], { timeoutMs: 180_000 }));
 
   await waitUntil(() => ackCount(producers) >= 150, "150 writes before the kill");
   const leaderName = (await jsm.streams.info(`rustqueue_${name}`)).cluster.leader;
