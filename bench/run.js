@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { runInThread } from "./in-thread.js";
 import { runThreads } from "./threads.js";
 import { runFootprint } from "./footprint.js";
+import { natsMarkdown, runNats } from "./nats.js";
 import { markdown, renderChart, targets, updateReadme } from "../scripts/bench-report.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -98,11 +99,14 @@ if (everything) {
   results.threads = await runThreads({ quick, log });
   log("footprint…");
   results.footprint = await runFootprint({ quick });
+  log("rustqueue/nats against hand-written JetStream code…");
+  results.nats = await runNats({ quick, log });
 }
 results.machine.loadAverageAtEnd = loadavg();
 results.targets = targets(results);
 
 console.log(markdown(results));
+if (results.nats) console.log(`\n${natsMarkdown(results.nats)}`);
 
 if (everything) {
   mkdirSync(outDir, { recursive: true });
@@ -126,6 +130,7 @@ const requireAll = process.env.RUSTQUEUE_REQUIRE_ALL_RUNTIMES === "1";
 const failures = [
   ...Object.values(results.inThread).filter((r) => r.error && (requireAll || !r.error.includes("not installed"))),
   ...(results.threads ? [...results.threads.spsc, ...results.threads.mpmc, ...results.threads.pingPong].filter((r) => r.error) : []),
+  ...(results.nats?.error && requireAll ? [{ key: "nats", error: results.nats.error }] : []),
 ];
 if (quick) {
   const ok = failures.length === 0;

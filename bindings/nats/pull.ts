@@ -13,6 +13,8 @@ export interface Delivery {
   readonly ack: string;
   /** Messages the consumer had not yet handed out when this one was. */
   readonly pending: number;
+  /** The message's sequence number in the stream: the same message delivered twice has the same one. */
+  readonly sequence: number;
   /** performance.now() when it arrived: the server's ack wait runs from about then. */
   readonly arrived: number;
 }
@@ -43,8 +45,16 @@ export function deliveryOf(msg: Msg): Delivery | null {
   // $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>,
   // or with <domain>.<account hash> after ACK and a random token at the end.
   const tokens = ack.split(".");
-  const pending = Number(tokens.length === 9 ? tokens[8] : tokens[10]);
-  return { data: new Uint8Array(msg.data), ack, pending: Number.isFinite(pending) ? pending : 0, arrived: performance.now() };
+  const v1 = tokens.length === 9;
+  const pending = Number(v1 ? tokens[8] : tokens[10]);
+  const sequence = Number(v1 ? tokens[5] : tokens[7]);
+  return {
+    data: new Uint8Array(msg.data),
+    ack,
+    pending: Number.isFinite(pending) ? pending : 0,
+    sequence: Number.isFinite(sequence) ? sequence : 0,
+    arrived: performance.now(),
+  };
 }
 
 /** Acknowledges a delivery and waits for the server to confirm it (AckAck). Acking twice is harmless. */

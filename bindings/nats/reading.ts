@@ -54,8 +54,10 @@ export async function accept(session: Session, delivery: Delivery, method: strin
     if (error instanceof QueueError && error.code === "ETIMEDOUT") return false;
     throw error;
   }
-  // The queue was at least half full: a writer may be waiting for space.
-  if ((delivery.pending + 1) * 2 >= session.capacity) session.takenHints.send();
+  // A copy of a message already handed over here (a leader change) is acknowledged again and dropped.
+  if (!session.firstTake(delivery.sequence)) return false;
+  // The queue was full before this take: a writer may be waiting for the space it made.
+  if (delivery.pending + 1 >= session.capacity) session.takenHints.send();
   session.emit(`dequeued (${delivery.pending} remaining)`);
   return true;
 }

@@ -9,6 +9,9 @@ import { REQUEST_TIMEOUT_MS } from "./retry.js";
 import { storedCount } from "./setup.js";
 import { Stash } from "./stash.js";
 
+/** How many recent takes a queue object remembers to recognise a second delivery. */
+const TAKEN_REMEMBERED = 4096;
+
 export interface SessionShape {
   capacity: number;
   maxMessageSize: number;
@@ -41,6 +44,13 @@ export class Session {
    * the pull's own time ran out.
    */
   readonly reconnected = new Waiters();
+  /**
+   * Stream sequences of the messages readers here took last. Through a leader
+   * change the new consumer leader may not yet know what the old one handed out,
+   * and hands a message out again; a second copy reaching this queue object is
+   * recognised here and dropped.
+   */
+  readonly #taken = new Set<number>();
   /** Messages from pulls nobody waits for any more, for the next reader here (stash.ts). */
   readonly stash: Stash;
   readonly #log: ((line: string) => void) | undefined;
@@ -73,6 +83,14 @@ export class Session {
     } catch {
       // The connection closed: nothing more to watch.
     }
+  }
+
+  /** Records a message as handed over; false if it already was. */
+  firstTake(sequence: number): boolean {
+    if (this.#taken.has(sequence)) return false;
+    this.#taken.add(sequence);
+    if (this.#taken.size > TAKEN_REMEMBERED) this.#taken.delete(this.#taken.values().next().value!);
+    return true;
   }
 
   get queue(): string {

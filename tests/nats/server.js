@@ -13,14 +13,19 @@ const BINARY_CANDIDATES = ["nats-server", "/usr/bin/nats-server", "/usr/sbin/nat
 const HEALTH_TIMEOUT_MS = 20_000;
 const started = new Set();
 
-/** The binary and its version, or a SKIPPED exit. */
-export function natsServerBinary() {
+/** The binary and its version, or null. */
+export function natsServerBinaryOrNull() {
   for (const file of [process.env.NATS_SERVER, ...BINARY_CANDIDATES]) {
     if (!file) continue;
     const probe = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 10_000 });
     if (probe.status === 0) return { file, version: probe.stdout.trim() };
   }
-  skip("nats-server", "apt-get install nats-server");
+  return null;
+}
+
+/** The binary and its version, or a SKIPPED exit. */
+export function natsServerBinary() {
+  return natsServerBinaryOrNull() ?? skip("nats-server", "apt-get install nats-server");
 }
 
 /** A port nothing listens on now, from the kernel. */
@@ -42,7 +47,9 @@ export function freePort() {
  * here. Returns { url, port, monitorPort, storeDir, stop(), kill(signal), restart() }.
  */
 export async function startServer({ name = "rq", config = "", ports = {}, storeDir } = {}) {
-  const { file } = natsServerBinary();
+  const { file } = natsServerBinaryOrNull() ?? (() => {
+    throw new Error("nats-server not found; install with: apt-get install nats-server");
+  })();
   const port = ports.client ?? await freePort();
   const monitorPort = ports.monitor ?? await freePort();
   const dir = storeDir ?? mkdtempSync(join(tmpdir(), "rustqueue-nats-"));
