@@ -2,12 +2,14 @@
 // many producers and consumers at once, a close from one process, a server
 // restart under a waiting receive, authorization, and the main entry's
 // independence from the NATS clients. Prints "N passed, N failed".
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as assert from "uvu/assert";
 import { connect } from "@nats-io/transport-node";
 import { audit, startWorker } from "./children.js";
 import { natsProject } from "./project.js";
+import { repo } from "../support/packed-project.js";
 import { natsServerBinary, startServer, stopAll } from "./server.js";
 
 const binary = natsServerBinary();
@@ -119,6 +121,25 @@ test("authorization: EACCES naming the queue on another user's queue, which stay
     assert.is(await bobs.count(), 1);
     assert.is(await bobs.readText(), "bob's own");
     await Promise.all([bob.close(), alice.close(), reader.close()]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("every js block of docs/nats.md runs as written, from the packed tarball", async () => {
+  const blocks = [...readFileSync(join(repo, "docs/nats.md"), "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 2, `found ${blocks.length} blocks`);
+  const server = await startServer({ name: "docs" });
+  try {
+    for (const [i, code] of blocks.entries()) {
+      const file = join(dir, `docs-block-${i + 1}.mjs`);
+      writeFileSync(file, code);
+      const run = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000, env: { ...process.env, NATS_URL: server.url } });
+      assert.is(run.status, 0, `block ${i + 1} failed:\n${run.stdout}${run.stderr}`);
+      if (i === 0) assert.match(run.stdout, /resize photo 1/);
+      if (i === 0) assert.match(run.stdout, /rustqueue: queue full, rejecting write/);
+      if (i === 1) assert.match(run.stdout, /^6$/m);
+    }
   } finally {
     await server.stop();
   }
