@@ -12,10 +12,17 @@ import { storedCount } from "./setup.js";
 
 const encoder = new TextEncoder();
 
-/** Write ids: random per process, then a counter; unique within the server's duplicate window. */
-const ID_PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, "0")).join("");
+/**
+ * Write ids: random per process, then a counter; unique within the server's
+ * duplicate window. The random part is drawn on first use: workerd refuses
+ * random values at module scope.
+ */
+let idPrefix: string | undefined;
 let idCounter = 0;
-export const nextMessageId = (): string => `${ID_PREFIX}${(idCounter++).toString(36)}`;
+export function nextMessageId(): string {
+  idPrefix ??= Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, "0")).join("");
+  return `${idPrefix}${(idCounter++).toString(36)}`;
+}
 
 /** The message's bytes, copied (the caller may reuse its buffer at once), and checked against the limit. */
 export function messageCopy(session: Session, data: MessageData, method: string): Uint8Array<ArrayBuffer> {

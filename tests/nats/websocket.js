@@ -59,13 +59,90 @@ async function inChromium() {
   }
 }
 
-try {
-  await inChromium();
-} catch (error) {
-  failed++;
-  console.log(`  FAIL chromium: ${error?.stack ?? error}`);
-} finally {
-  await stopAll();
+/** Workerd's config: the bundled worker, and an outbound network that may reach loopback (where the test server is). */
+const workerdConfig = (worker) => `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "pusher", worker = .pusherWorker),
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [ (name = "pusher", address = "127.0.0.1:0", http = (), service = "pusher") ],
+);
+
+const pusherWorker :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "${worker}") ],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "loopback",
+);
+`;
+
+async function inWorkerd() {
+  const workerd = runtimeBinary("workerd");
+  if (!workerd) throw new Error("workerd not found (npm ci installs it as a dev dependency)");
+  console.log(`workerd: ${workerd.version}`);
+  const out = join(dir, "workerd");
+  mkdirSync(out, { recursive: true });
+  await build({
+    absWorkingDir: dir,
+    entryPoints: ["cases/workerd-pusher.js"],
+    outfile: join(out, "pusher.js"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker"],
+    logLevel: "error",
+  });
+  writeFileSync(join(out, "config.capnp"), workerdConfig("pusher.js"));
+  const child = spawn(workerd.file, ["serve", "config.capnp", "--control-fd=3"], { cwd: out, stdio: ["ignore", "pipe", "pipe", "pipe"] });
+  const output = [];
+  child.stdout.on("data", (chunk) => output.push(String(chunk)));
+  child.stderr.on("data", (chunk) => output.push(String(chunk)));
+  try {
+    const port = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("workerd did not listen within 30 s")), 30_000);
+      child.once("exit", (code) => reject(new Error(`workerd exited with ${code}: ${output.join("")}`)));
+      let buffered = "";
+      child.stdio[3].on("data", (chunk) => {
+        buffered += chunk;
+        for (const line of buffered.split("\n").slice(0, -1)) {
+          const event = JSON.parse(line);
+          if (event.event === "listen") {
+            clearTimeout(timer);
+            resolve(event.port);
+          }
+        }
+        buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+      });
+    });
+    const name = "edge-jobs";
+    const response = await fetch(`http://127.0.0.1:${port}/?nats=${encodeURIComponent(wsUrl)}&name=${name}&count=16`, { signal: AbortSignal.timeout(60_000) });
+    const result = await response.json();
+    if (result.error) throw new Error(`the worker failed: ${result.error}\n${output.join("")}`);
+    const nc = await connect({ servers: nats.url, ...queueConnectOptions });
+    const queue = await NatsQueue.open(nc, { name });
+    const jobs = [];
+    for (let job; (job = await queue.readText()) !== null;) jobs.push(job);
+    await queue.destroy();
+    await nc.close();
+    const expected = Array.from({ length: 16 }, (_, i) => `job ${i} from the edge`);
+    const ok = result.sent === 16 && result.queued === 16 && result.refusedWhenFull && JSON.stringify(jobs) === JSON.stringify(expected);
+    console.log(`  ${ok ? "ok  " : "FAIL"} workerd: a fetch handler sent 16 jobs over WebSocket (the 17th refused: full); this process read them in order (${jobs.length} read)`);
+    if (ok) passed++;
+    else failed++;
+  } finally {
+    child.kill("SIGKILL");
+  }
 }
+
+for (const [name, run] of [["chromium", inChromium], ["workerd", inWorkerd]]) {
+  try {
+    await run();
+  } catch (error) {
+    failed++;
+    console.log(`  FAIL ${name}: ${error?.stack ?? error}`);
+  }
+}
+await stopAll();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
