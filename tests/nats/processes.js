@@ -3,7 +3,7 @@
 // restart under a waiting receive, authorization, and the main entry's
 // independence from the NATS clients. Prints "N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as assert from "uvu/assert";
 import { connect } from "@nats-io/transport-node";
@@ -124,6 +124,44 @@ test("authorization: EACCES naming the queue on another user's queue, which stay
   } finally {
     await server.stop();
   }
+});
+
+test("the types: NatsQueue and MessageQueue are both WaitingQueues, in a Node-only TypeScript setup (no DOM lib)", () => {
+  const typesDir = join(dir, "types-check");
+  mkdirSync(typesDir, { recursive: true });
+  writeFileSync(join(typesDir, "check.ts"), `import { MessageQueue, type WaitingQueue } from "rustqueue";
+import { NatsQueue, QueueError, queueConnectOptions, type NatsQueueOptions } from "rustqueue/nats";
+import { connect } from "@nats-io/transport-node";
+
+async function consume(queue: WaitingQueue): Promise<string[]> {
+  const got: string[] = [];
+  for await (const message of queue) got.push(new TextDecoder().decode(message));
+  const text: string | null = await queue.receiveText({ timeout: 0 });
+  if (text !== null) got.push(text);
+  return got;
+}
+
+export async function main(): Promise<void> {
+  const nc = await connect({ servers: "127.0.0.1:1", ...queueConnectOptions });
+  const options: NatsQueueOptions = { name: "jobs", capacity: 16, maxMessageSize: 4096, replicas: 1 };
+  const remote: NatsQueue = await NatsQueue.open(nc, options);
+  const bytes: Promise<number> = remote.write("x");
+  const stored: Promise<boolean> = remote.tryWrite(new Uint8Array(1));
+  const message: Uint8Array | null = await remote.read();
+  const count: number = await remote.count();
+  const local = new MessageQueue();
+  await local.readable.pipeTo(remote.writable);
+  await consume(local as unknown as WaitingQueue);
+  await consume(remote);
+  void [bytes, stored, message, count, QueueError];
+}
+`);
+  writeFileSync(join(typesDir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"], strict: true, noEmit: true, skipLibCheck: true, typeRoots: [join(repo, "node_modules/@types")] },
+    files: ["check.ts"],
+  }));
+  const run = spawnSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", typesDir], { cwd: dir, encoding: "utf8", timeout: 120_000 });
+  assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
 });
 
 test("every js block of docs/nats.md runs as written, from the packed tarball", async () => {
