@@ -29,7 +29,8 @@ const NO_WAIT = JSON.stringify({ batch: 1, no_wait: true });
  * inbox: through the shared one, a reply to a no-wait pull never arrives.
  */
 export function pullRequest(nc: NatsConnection, subject: string, expiresMs: number, timeoutMs: number): Promise<Msg> {
-  const body = expiresMs > 0 ? JSON.stringify({ batch: 1, expires: Math.round(expiresMs) * 1_000_000 }) : NO_WAIT;
+  // Whole milliseconds, at least one: to the server an expiry of 0 means "never".
+  const body = expiresMs > 0 ? JSON.stringify({ batch: 1, expires: Math.max(1, Math.ceil(expiresMs)) * 1_000_000 }) : NO_WAIT;
   const timeout = expiresMs > 0 ? expiresMs + EXPIRY_MARGIN_MS : timeoutMs;
   return nc.request(subject, body, { timeout, noMux: true });
 }

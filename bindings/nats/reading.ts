@@ -159,7 +159,9 @@ export async function receive(session: Session, method: string, deadline: Deadli
     }
     // The wait ended empty: look whether the queue was closed meanwhile (a hint can be lost).
     lookAtState = true;
-    // A pull the server turned down at once (too many waiting, a leader change) is not retried hot.
-    if (performance.now() - started < wait / 2) await sleep(Math.min(50, deadline.remaining(method)), deadline.signal);
+    // A pull the server turned down at once (too many waiting, a leader change) is not retried hot;
+    // one that ended because the queue closed or a kept message came goes on at once.
+    const woken = session.closed || session.stash.size > 0;
+    if (!woken && performance.now() - started < wait / 2) await sleep(Math.min(50, deadline.remaining(method)), deadline.signal);
   }
 }

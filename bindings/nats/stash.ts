@@ -45,6 +45,10 @@ export class Stash {
     this.arrivals.wakeAll();
   }
 
+  get size(): number {
+    return this.#kept.length;
+  }
+
   /** The oldest kept message, now the caller's to acknowledge. */
   take(): Delivery | undefined {
     const entry = this.#kept.shift();

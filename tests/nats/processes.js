@@ -43,7 +43,8 @@ test("4 producer and 4 consumer processes: each message received once, in order 
     const producers = ["p1", "p2", "p3", "p4"].map((id) => startWorker(dir, ["produce", server.url, name, id, 150]));
     const consumers = Array.from({ length: 4 }, () => startWorker(dir, ["consume", server.url, name, 60]));
     const codes = await Promise.all(producers.map((p) => p.exited));
-    assert.equal(codes, [0, 0, 0, 0], producers.map((p) => p.stderr).join(""));
+    const report = () => [...producers, ...consumers].map((w, i) => `process ${i}: ${JSON.stringify(w.events.slice(-3))} ${w.stderr.slice(-600)}`).join("\n");
+    assert.equal(codes, [0, 0, 0, 0], report());
     // A writer still sending from another process when the queue is closed here gets EPIPE.
     const late = startWorker(dir, ["write-until-closed", server.url, name, "late", 30]);
     await late.waitFor((e) => e.acked === 2);
@@ -78,7 +79,8 @@ test("a receive waiting in another process while the server restarts gets the ne
     await kept.write("stored before the restart");
     const queue = await NatsQueue.open(nc, { name: "restarted" });
     const consumer = startWorker(dir, ["consume", server.url, "restarted", 60]);
-    await delay(500);
+    await consumer.waitFor((e) => e.ready);
+    await delay(300);
     await server.restart();
     const started = performance.now();
     await queue.write("p0:0:0:");
@@ -185,7 +187,9 @@ test("every js block of docs/nats.md runs as written, from the packed tarball", 
 
 let passed = 0;
 let failed = 0;
+const only = process.env.RUSTQUEUE_NATS_ONLY;
 for (const [title, run] of tests) {
+  if (only && !title.includes(only)) continue;
   const started = performance.now();
   try {
     await run();

@@ -25,7 +25,8 @@ function check(text) {
   return { producer, seq, whole };
 }
 
-const nc = await connect({ servers: url.split(","), ...queueConnectOptions });
+// A server still starting (or restarting) is waited for, not a reason to fail.
+const nc = await connect({ servers: url.split(","), ...queueConnectOptions, waitOnFirstConnect: true });
 const capacityArgument = (index) => (rest[index] ? { capacity: Number(rest[index]) } : {});
 try {
   if (role === "produce") {
@@ -37,6 +38,7 @@ try {
     }
   } else if (role === "consume") {
     const q = await NatsQueue.open(nc, { name, ...capacityArgument(1) });
+    print({ ready: true });
     const until = performance.now() + Number(rest[0]) * 1000;
     while (performance.now() < until) {
       const message = await q.receiveText({ timeout: Math.max(1, until - performance.now()) }).catch((error) => {
