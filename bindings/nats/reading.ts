@@ -65,8 +65,10 @@ export async function accept(session: Session, delivery: Delivery, method: strin
 /** The message there now, taken; null when there is none. */
 export async function takeNow(session: Session, method: string, deadline: Deadline, limit: number): Promise<Uint8Array | null> {
   for (;;) {
-    const delivery = session.stash.take() ?? await pull(session, 0, method, deadline, limit);
-    if (delivery === null || delivery === GONE) return null;
+    const kept = session.stash.take();
+    const pulled = kept ?? await pull(session, 0, method, deadline, limit);
+    if (pulled === null || pulled === GONE) return null;
+    const delivery = kept ?? session.stash.inOrder(pulled);
     if (await accept(session, delivery, method)) return delivery.data;
   }
 }
@@ -151,9 +153,10 @@ export async function receive(session: Session, method: string, deadline: Deadli
     }
     const started = performance.now();
     const wait = Math.min(LONG_PULL_MS, left);
-    const delivery = await waitForMessage(session, wait, deadline);
-    if (delivery === GONE) return null;
-    if (delivery !== null) {
+    const pulled = await waitForMessage(session, wait, deadline);
+    if (pulled === GONE) return null;
+    if (pulled !== null) {
+      const delivery = session.stash.inOrder(pulled);
       if (await accept(session, delivery, method)) return delivery.data;
       continue;
     }

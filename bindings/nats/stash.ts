@@ -49,6 +49,17 @@ export class Stash {
     return this.#kept.length;
   }
 
+  /**
+   * What a reader should take next, given `delivery` that its own pull just
+   * brought: a message kept meanwhile arrived before it, so that one goes first
+   * and `delivery` is kept behind it.
+   */
+  inOrder(delivery: Delivery): Delivery {
+    if (this.#kept.length === 0) return delivery;
+    this.keep(delivery);
+    return this.take()!;
+  }
+
   /** The oldest kept message, now the caller's to acknowledge. */
   take(): Delivery | undefined {
     const entry = this.#kept.shift();

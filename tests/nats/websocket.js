@@ -1,6 +1,6 @@
 // rustqueue/nats over the server's WebSocket listener, from the packed tarball:
-// the NatsQueue cases in a Chromium page (bundled with esbuild, as an
-// application would be), and a Cloudflare workerd worker that pushes jobs into a
+// the NatsQueue cases in a Chromium and a Firefox page (bundled with esbuild, as
+// an application would be), and a Cloudflare workerd worker that pushes jobs into a
 // queue which this process then reads. Prints "N passed, N failed".
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { connect } from "@nats-io/transport-node";
-import { launchChromium } from "../support/browsers.js";
+import { launchChromium, launchFirefox } from "../support/browsers.js";
 import { runtimeBinary } from "../support/runtime-binary.js";
 import { natsProject } from "./project.js";
 import { freePort, natsServerBinary, startServer, stopAll } from "./server.js";
@@ -25,7 +25,8 @@ const wsUrl = `ws://127.0.0.1:${wsPort}`;
 let passed = 0;
 let failed = 0;
 
-async function inChromium() {
+/** The cases in a page of `launch`'s browser. */
+async function inBrowser(launch) {
   const out = join(dir, "browser");
   mkdirSync(out, { recursive: true });
   await build({
@@ -44,13 +45,13 @@ async function inChromium() {
     response.end(readFileSync(join(out, file)));
   });
   await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const browser = await launchChromium();
+  const browser = await launch();
   try {
     console.log(`browser: ${browser.name} ${browser.version}`);
     const page = await browser.open(`http://127.0.0.1:${http.address().port}/?nats=${encodeURIComponent(wsUrl)}`);
     await page.waitFor(() => window.natsResults !== undefined, PAGE_TIMEOUT_MS);
     const results = await page.evaluate(() => window.natsResults);
-    for (const line of results.lines) console.log(line);
+    for (const line of results.lines) console.log(line.startsWith("  ") ? `  ${browser.name}: ${line.trimStart()}` : line);
     passed += results.passed;
     failed += results.failed;
   } finally {
@@ -135,7 +136,8 @@ async function inWorkerd() {
   }
 }
 
-for (const [name, run] of [["chromium", inChromium], ["workerd", inWorkerd]]) {
+const suites = [["chromium", () => inBrowser(launchChromium)], ["firefox", () => inBrowser(launchFirefox)], ["workerd", inWorkerd]];
+for (const [name, run] of suites) {
   try {
     await run();
   } catch (error) {

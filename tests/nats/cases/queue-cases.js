@@ -332,7 +332,7 @@ export const natsCases = [
     for await (const message of reader.readable) got.push(text(message));
     await producing;
     await piping;
-    t.assert.equal(got, Array.from({ length: 20 }, (_, i) => `job ${i}`));
+    t.assert.equal(got, Array.from({ length: 20 }, (_, i) => `job ${i}`), `got ${JSON.stringify(got)}`);
     await rejectsCode(t, remote.write("after"), "EPIPE");
   }],
 
