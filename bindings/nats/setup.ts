@@ -108,14 +108,23 @@ export async function openQueue(jsm: JetStreamManager, names: QueueNames, shape:
   } catch (error) {
     if (apiCode(error) !== CONSUMER_NOT_FOUND) throw error;
     // Work-queue streams allow one unfiltered consumer: every reader shares it.
-    await jsm.consumers.add(names.stream, {
-      durable_name: names.consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: shape.ackWait * 1_000_000,
-      max_deliver: -1,
-      max_ack_pending: -1,
-    });
+    try {
+      await jsm.consumers.add(names.stream, {
+        durable_name: names.consumer,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: shape.ackWait * 1_000_000,
+        max_deliver: -1,
+        max_ack_pending: -1,
+      });
+    } catch (addError) {
+      // Another process opening the queue at the same time may have made it first.
+      try {
+        await jsm.consumers.info(names.stream, names.consumer);
+      } catch {
+        throw addError;
+      }
+    }
   }
   return { replicas: info.config.num_replicas, created, sealed: info.config.sealed === true, serverLimit: info.config.max_msgs > 0 };
 }
