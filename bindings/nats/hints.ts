@@ -52,6 +52,12 @@ export class Waiters {
 
 /** Waiters woken by messages on one core NATS subject. */
 export class Hints extends Waiters {
+  /**
+   * Hints received so far. A caller reads it before it tries, and waits only if
+   * it is unchanged after the try failed: a hint that came during the try (the
+   * round trip of a write the server refused as full) is not missed.
+   */
+  received = 0;
   readonly #nc: NatsConnection;
   readonly #subject: string;
   readonly #onHint: (() => void) | undefined;
@@ -70,6 +76,7 @@ export class Hints extends Waiters {
     this.#subscription = this.#nc.subscribe(this.#subject, {
       callback: (error) => {
         if (error) return;
+        this.received++;
         this.#onHint?.();
         this.wakeAll();
       },

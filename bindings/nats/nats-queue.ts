@@ -168,9 +168,12 @@ export class NatsQueue implements WaitingQueue {
     let backoff = 10;
     for (;;) {
       if (deadline.signal?.aborted) throw deadline.signal.reason;
+      const hintsBefore = session.takenHints.received;
       if (await publish(session, bytes, id, "send", deadline)) break;
       session.takenHints.listen();
       const left = deadline.remaining("send");
+      // Space made while the refused write was under way: try again at once.
+      if (session.takenHints.received !== hintsBefore) continue;
       await session.takenHints.wait(Math.min(backoff, left), deadline.signal).promise;
       backoff = Math.min(backoff * 2, SEND_BACKOFF_MAX_MS);
     }

@@ -56,8 +56,10 @@ export async function accept(session: Session, delivery: Delivery, method: strin
   }
   // A copy of a message already handed over here (a leader change) is acknowledged again and dropped.
   if (!session.firstTake(delivery.sequence)) return false;
-  // The queue was full before this take: a writer may be waiting for the space it made.
-  if (delivery.pending + 1 >= session.capacity) session.takenHints.send();
+  // The queue was at least half full before this take (messages other readers
+  // hold unacknowledged count too, and are not in `pending`): a writer may be
+  // waiting for the space it made.
+  if ((delivery.pending + 1) * 2 >= session.capacity) session.takenHints.send();
   session.emit(`dequeued (${delivery.pending} remaining)`);
   return true;
 }
