@@ -10,7 +10,6 @@ export const MESSAGE_SIZE_EXCEEDED = 10054;
 export const SEALED_STREAM = 10109;
 export const STREAM_NOT_FOUND = 10059;
 export const CONSUMER_NOT_FOUND = 10014;
-export const STREAM_NAME_IN_USE = 10058;
 export const WRONG_LAST_SEQUENCE = 10071;
 /** The cluster is electing a leader or a peer is catching up: try again. */
 const TRANSIENT_API_CODES = new Set([10008, 10006, 10118, 10005]);

@@ -3,7 +3,7 @@
 
 import { AckPolicy, DeliverPolicy, DiscardPolicy, type JetStreamManager, RetentionPolicy, type StreamConfig, type StreamInfo, StorageType } from "@nats-io/jetstream";
 import { QueueError } from "../queue-error.js";
-import { apiCode, CONSUMER_NOT_FOUND, STREAM_NAME_IN_USE, STREAM_NOT_FOUND } from "./errors.js";
+import { apiCode, CONSUMER_NOT_FOUND, STREAM_NOT_FOUND } from "./errors.js";
 import type { QueueNames } from "./names.js";
 
 /**
@@ -96,8 +96,8 @@ export async function openQueue(jsm: JetStreamManager, names: QueueNames, shape:
       info = await jsm.streams.add(streamConfig(names, shape));
       created = true;
     } catch (error) {
-      // Another process made it first, maybe with another shape: look again.
-      if (apiCode(error) !== STREAM_NAME_IN_USE) throw error;
+      // Another process made it first, maybe with another shape (10058, or
+      // another refusal while its creation is under way): look again.
       info = await streamInfo(jsm, names);
       if (info === null) throw error;
     }

@@ -185,6 +185,15 @@ export const natsCases = [
     t.assert.is(await same.readText(), "stays");
   }],
 
+  ["eight connections opening one new queue at the same moment all get it", async (t) => {
+    const name = t.name();
+    const connections = await Promise.all(Array.from({ length: 8 }, () => t.connect()));
+    const queues = await Promise.all(connections.map((nc) => t.nats.NatsQueue.open(nc, { name, capacity: 4 })));
+    await queues[3].write("one for all");
+    t.assert.is(await queues[6].readText(), "one for all");
+    t.assert.ok(queues.every((q) => q.capacity === 4));
+  }],
+
   ["FIFO through a small queue: send waits for space, receive waits for messages", async (t) => {
     const name = t.name();
     const producer = await t.nats.NatsQueue.open(await t.connect(), { name, capacity: 4 });
