@@ -34,7 +34,7 @@ const suites = [
   // rustqueue/nats on a real nats-server (tests/nats/): the packed tarball in each runtime.
   ["nats: node, packed tarball", "node", ["tests/nats/run.js", "node"]],
   ["nats: bun, packed tarball", "node", ["tests/nats/run.js", "bun"]],
-  ["nats: deno, packed tarball", "node", ["tests/nats/run.js", "deno"]],
+  ["nats: deno, packed tarball, TCP + WebSocket", "node", ["tests/nats/run.js", "deno"]],
   ["nats: processes, restart, authorization", ...script("tests/nats/processes.js")],
   ["nats: chromium + workerd over WebSocket", ...script("tests/nats/websocket.js")],
   ["nats: 3-node cluster, stream leader killed", ...script("tests/nats/cluster-failover.js")],

@@ -1,11 +1,12 @@
 // The NatsQueue cases (cases/queue-cases.js) in one server-side runtime, from
-// the packed tarball, against a real nats-server started here:
+// the packed tarball, against a real nats-server started here; in Deno, over
+// TCP and again over the server's WebSocket listener:
 //   node tests/nats/run.js node|bun|deno
 import { spawnSync } from "node:child_process";
 import { runtimeBinary } from "../support/runtime-binary.js";
 import { skip } from "../support/skip.js";
 import { natsProject } from "./project.js";
-import { natsServerBinary, startServer, stopAll } from "./server.js";
+import { freePort, natsServerBinary, startServer, stopAll } from "./server.js";
 
 const runtime = process.argv[2] ?? "node";
 const server = natsServerBinary();
@@ -32,18 +33,29 @@ if (runtime === "node") {
 }
 
 const dir = await natsProject();
-const nats = await startServer({ name: `rq-${runtime}` });
+const wsPort = await freePort();
+const nats = await startServer({ name: `rq-${runtime}`, config: `websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }` });
+const urls = runtime === "deno" ? [nats.url, `ws://127.0.0.1:${wsPort}`] : [nats.url];
+let passed = 0;
+let failed = 0;
 try {
-  const run = spawnSync(command, [...args, "cases/cli.js"], {
-    cwd: dir,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, RUSTQUEUE_NATS_URL: nats.url, NO_COLOR: "1", FORCE_COLOR: "0" },
-  });
-  process.stdout.write(run.stdout ?? "");
-  process.stdout.write(run.stderr ?? "");
-  if (run.error) console.log(`could not run ${command}: ${run.error.message}`);
-  process.exitCode = run.status ?? 1;
+  for (const url of urls) {
+    const run = spawnSync(command, [...args, "cases/cli.js"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, RUSTQUEUE_NATS_URL: url, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
+    // Each run's own total becomes part of this suite's one total line.
+    process.stdout.write(output.replace(/^(\d+) passed, (\d+) failed$/m, "  ($1 passed, $2 failed)"));
+    if (run.error) console.log(`could not run ${command}: ${run.error.message}`);
+    const total = /^(\d+) passed, (\d+) failed$/m.exec(output);
+    passed += Number(total?.[1] ?? 0);
+    failed += Number(total?.[2] ?? 0) + (run.status === 0 ? 0 : 1);
+  }
 } finally {
   await stopAll();
 }
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
