@@ -36,7 +36,7 @@ const suites = [
   ["nats: bun, packed tarball", "node", ["tests/nats/run.js", "bun"]],
   ["nats: deno, packed tarball, TCP + WebSocket", "node", ["tests/nats/run.js", "deno"]],
   ["nats: processes, restart, authorization", ...script("tests/nats/processes.js")],
-  ["nats: chromium, firefox, workerd over WebSocket", ...script("tests/nats/websocket.js")],
+  ["nats: browsers + workerd over WebSocket", ...script("tests/nats/websocket.js")],
   ["nats: 3-node cluster, stream leader killed", ...script("tests/nats/cluster-failover.js")],
   // The Node suites again on the other LTS lines users run.
   ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
