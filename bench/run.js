@@ -8,7 +8,7 @@
 //                                        node24; a comma-separated list); prints, writes nothing
 //   npm run bench -- --out DIR           write results.json and chart.svg to DIR instead
 //   npm run bench -- --part idle,browser only these parts (in-thread, spsc, mpmc, main-thread,
-//                                        ping-pong, idle, browser, footprint); prints, writes
+//                                        ping-pong, idle, browser, footprint, nats); prints, writes
 //                                        nothing unless --out is given
 //
 // The in-thread part runs here for Node and as a child process for Deno, Bun and
@@ -26,6 +26,7 @@ import { runInThread } from "./in-thread.js";
 import { runThreads } from "./threads.js";
 import { runFootprint } from "./footprint.js";
 import { runBrowser } from "./browser.js";
+import { natsMarkdown, runNats } from "./nats.js";
 import { markdown, renderChart, targets, updateReadme } from "./report.js";
 import { nodeLts, toolBinary, toolsInstall } from "../tests/tools/index.js";
 
@@ -41,7 +42,7 @@ const quick = flag("--quick");
 const onlyRuntimes = option("--runtime")?.split(",");
 const parts = option("--part")?.split(",") ?? null;
 const everything = !onlyRuntimes && !parts;
-const PARTS = ["in-thread", "spsc", "mpmc", "main-thread", "ping-pong", "idle", "browser", "footprint"];
+const PARTS = ["in-thread", "spsc", "mpmc", "main-thread", "ping-pong", "idle", "browser", "footprint", "nats"];
 const unknown = parts?.filter((p) => !PARTS.includes(p)) ?? [];
 if (unknown.length) throw new Error(`--part: no part ${unknown.join(", ")}; the parts are ${PARTS.join(", ")}`);
 const want = (part) => !parts || parts.includes(part);
@@ -118,11 +119,16 @@ if (!onlyRuntimes) {
     log("footprint…");
     results.footprint = await runFootprint({ quick });
   }
+  if (want("nats")) {
+    log("rustqueue/nats against hand-written JetStream code…");
+    results.nats = await runNats({ quick, log });
+  }
 }
 results.machine.loadAverageAtEnd = loadavg();
 results.targets = targets(results);
 
 console.log(markdown(results));
+if (results.nats) console.log(`\n${natsMarkdown(results.nats)}`);
 
 if (everything || option("--out")) {
   mkdirSync(outDir, { recursive: true });
@@ -150,6 +156,7 @@ const failures = [
   // Chromium missing is a skip, as a runtime missing is, unless every runtime is required.
   ...(results.browser?.error && (requireAll || !results.browser.error.includes("not installed")) ? [{ key: "chromium", error: results.browser.error }] : []),
   ...(results.browser?.rows ?? []).filter((r) => r.error),
+  ...(results.nats?.error && requireAll ? [{ key: "nats", error: results.nats.error }] : []),
 ];
 if (quick || parts) {
   const ok = failures.length === 0;

@@ -11,6 +11,7 @@ import { QueueReader } from "./queue-reader.js";
 import { Ring } from "./ring.js";
 import { readableFrom, writableTo } from "./streams.js";
 import { AGAIN, type Attempt, awaitOn, blockOn } from "./wait-loop.js";
+import type { WaitingQueue } from "./waiting-queue.js";
 import { deadlineOf, type WaitOptions } from "./wait-options.js";
 
 export interface MessageQueueOptions {
@@ -46,7 +47,7 @@ export const CORE_MODULES = Symbol("rustqueue.coreModules");
 /** Key under which `attach` hands the constructor a ring it has already attached. */
 const ATTACHED = Symbol("rustqueue.attached");
 
-export class MessageQueue {
+export class MessageQueue implements WaitingQueue {
   /** Set by each entry point: the release build, the debug build, or workerd's imported modules. */
   static [CORE_MODULES]: CoreModules | undefined;
 

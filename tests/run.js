@@ -37,6 +37,13 @@ const suites = [
   ["rollup: bundle in chromium", ...script("tests/runtimes/rollup/run.js")],
   ["workerd: fetch handler", ...script("tests/runtimes/workerd/run.js")],
   ["web demo in chromium", ...script("tests/runtimes/web-demo/run.js")],
+  // rustqueue/nats on a real nats-server (tests/nats/): the packed tarball in each runtime.
+  ["nats: node, packed tarball", "node", ["tests/nats/run.js", "node"]],
+  ["nats: bun, packed tarball", "node", ["tests/nats/run.js", "bun"]],
+  ["nats: deno, packed tarball, TCP + WebSocket", "node", ["tests/nats/run.js", "deno"]],
+  ["nats: processes, restart, authorization", ...script("tests/nats/processes.js")],
+  ["nats: browsers + workerd over WebSocket", ...script("tests/nats/websocket.js")],
+  ["nats: 3-node cluster, stream leader killed", ...script("tests/nats/cluster-failover.js")],
   // The Node suites again on the other LTS lines users run.
   ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
   ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],

@@ -4,16 +4,21 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const folder = fileURLToPath(new URL("../../bindings/", import.meta.url));
-const files = readdirSync(folder).filter((name) => name.endsWith(".ts"));
+/** Every module, by its path under bindings/ ("ring.ts", "nats/pull.ts"); generated ones aside. */
+const files = readdirSync(folder, { recursive: true })
+  .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && !name.startsWith("generated"));
 const source = (name) => readFileSync(folder + name, "utf8");
 
-/** The bindings modules each file imports (`import … from "./x.js"`, `import type`, `export … from`). */
+/** The bindings modules a file imports (`import … from "./x.js"`, `import type`, `export … from`). */
 function importsOf(name) {
   const found = new Set();
-  for (const [, target] of source(name).matchAll(/(?:import|export)\b[^;]*?from\s+"\.\/([\w-]+)\.js"/gs)) found.add(`${target}.ts`);
+  for (const [, target] of source(name).matchAll(/(?:import|export)\b[^;]*?from\s+"(\.{1,2}\/[\w\/-]+)\.js"/gs)) {
+    found.add(normalize(join(dirname(name), `${target}.ts`)));
+  }
   return [...found].filter((target) => files.includes(target));
 }
 
