@@ -159,7 +159,7 @@ export async function main(): Promise<void> {
 }
 `);
   writeFileSync(join(typesDir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"], strict: true, noEmit: true, skipLibCheck: true, typeRoots: [join(repo, "node_modules/@types")] },
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022"], types: ["node"], strict: true, noEmit: true, skipLibCheck: true, typeRoots: [join(repo, "tests/tools/node_modules/@types")] },
     files: ["check.ts"],
   }));
   const run = spawnSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", typesDir], { cwd: dir, encoding: "utf8", timeout: 120_000 });
