@@ -1,7 +1,8 @@
 // How a queue tells waiters that it changed: a message was written (readers wait
-// for that) or taken (writers wait for that). A waiter first counts itself as a
-// sleeper and takes a snapshot, checks the queue once more, and only then sleeps
-// until the snapshot is stale. A changer that sees no sleeper skips the signal altogether: no shared
+// for that) or taken (writers wait for that). A waiter first looks again for a
+// little while (wait-loop.ts), then counts itself as a sleeper and takes a
+// snapshot, checks the queue once more, and only then sleeps until the snapshot is
+// stale. A changer that sees no sleeper skips the signal altogether: no shared
 // word bounces between cores while nobody sleeps, and a change between a
 // waiter's check and its sleep is still never missed (the changer either sees the
 // sleeper and bumps the count, or changed the queue before the waiter's check).
@@ -22,6 +23,8 @@
 import { QueueError } from "./queue-error.js";
 
 export interface ChangeSignal {
+  /** How long this thread's waiters on this signal look again before they sleep, in ms (wait-loop.ts adapts it). */
+  spinMs: number;
   /** Counts the caller as a sleeper and returns the change count: check the queue again, then wait. */
   prepare(): number;
   /** Ends what `prepare` began, whether or not the caller waited. */
@@ -71,6 +74,7 @@ export class SharedChangeSignal implements ChangeSignal {
   readonly #waking: number;
   /** This thread's notifies in a row that woke nobody (see HEAL_AFTER). */
   #misses = 0;
+  spinMs = Infinity;
 
   constructor(words: Int32Array, countIndex: number, sleepersIndex: number, wakingIndex: number) {
     this.#words = words;
@@ -143,6 +147,8 @@ export class SharedChangeSignal implements ChangeSignal {
 
 /** A change count for a queue no other thread can see: waiters are promises in this thread. */
 export class LocalChangeSignal implements ChangeSignal {
+  /** Nothing can change while this thread looks: only another task of its own can, after it yields. */
+  spinMs = 0;
   #count = 0;
   #wakers: (() => void)[] = [];
 
