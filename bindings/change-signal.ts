@@ -33,8 +33,8 @@ export interface ChangeSignal {
   woke(): void;
   /** Counts a change and wakes waiters, if any sleep (all of them when `everyone`, as on close). */
   notify(everyone?: boolean): void;
-  /** Blocks the thread until the count moves past `seen`, or `ms` pass. */
-  waitSync(seen: number, ms: number): void;
+  /** Blocks the thread until the count moves past `seen`, or `ms` pass: false when the time ran out with no change. */
+  waitSync(seen: number, ms: number): boolean;
   /** Resolves when the count moves past `seen`, or `ms` pass. */
   waitAsync(seen: number, ms: number): Promise<void>;
 }
@@ -122,11 +122,11 @@ export class SharedChangeSignal implements ChangeSignal {
     if (Atomics.load(this.#words, this.#waking) !== 0) Atomics.store(this.#words, this.#waking, 0);
   }
 
-  waitSync(seen: number, ms: number): void {
+  waitSync(seen: number, ms: number): boolean {
     if (!canBlock()) {
       throw new QueueError("EDEADLK", "this thread may not block (a browser's main thread): use send/receive, which wait without blocking");
     }
-    Atomics.wait(this.#words, this.#count, seen, Math.min(ms, SLICE_MS));
+    return Atomics.wait(this.#words, this.#count, seen, Math.min(ms, SLICE_MS)) !== "timed-out";
   }
 
   async waitAsync(seen: number, ms: number): Promise<void> {
@@ -168,7 +168,7 @@ export class LocalChangeSignal implements ChangeSignal {
     for (const wake of wakers) wake();
   }
 
-  waitSync(): void {
+  waitSync(): boolean {
     throw new QueueError("EDEADLK",
       "waiting would block forever: no other thread can use a queue made without { shared: true }");
   }

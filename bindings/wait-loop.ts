@@ -18,7 +18,7 @@ export type Attempt<T> = () => T | typeof AGAIN;
 
 /**
  * How long to keep looking before sleeping, at most, in milliseconds. A thread
- * that may block looks for about as long as a wake-up costs here; an event loop,
+ * that may block looks for about as long as a wake-up can cost; an event loop,
  * which must not be held up (timers, I/O), for less. Each side of each queue
  * adapts within that (`ChangeSignal.spinMs`): looking that found work doubles the
  * next look, looking in vain halves it, down to SPIN_MS_LEAST. So a producer and
@@ -73,10 +73,12 @@ function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, mostMs: number): T |
   }
 }
 
-function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string, spinMs: number): Generator<Sleep, T, void> {
+function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string, spinMs: number): Generator<Sleep, T, boolean | undefined> {
   const sleep: Sleep = { seen: 0, ms: 0 };
+  /** The last sleep ran its whole slice with no change: the queue is idle, so do not look again before sleeping. */
+  let idle = false;
   for (;;) {
-    if (deadline.timeout > 0) {
+    if (deadline.timeout > 0 && !idle) {
       const result = spin(attempt, signal, spinMs);
       if (result !== AGAIN) return result;
     }
@@ -85,7 +87,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
       const result = attempt();
       if (result !== AGAIN) return result;
       sleep.ms = deadline.remaining(method);
-      yield sleep;
+      idle = (yield sleep) === false;
     } finally {
       signal.done();
     }
@@ -104,10 +106,9 @@ export function blockOn<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: 
   const first = attempt();
   if (first !== AGAIN) return first;
   const steps = waitLoop(attempt, signal, deadline, method, SPIN_MS_BLOCKING);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    signal.waitSync(step.value.seen, step.value.ms);
-  }
+  let step = steps.next();
+  while (!step.done) step = steps.next(signal.waitSync(step.value.seen, step.value.ms));
+  return step.value;
 }
 
 /** Tries once, then waits between tries, awaiting while it sleeps (Atomics.waitAsync); rejects as soon as the deadline's signal aborts. */
