@@ -7,7 +7,7 @@ import { destinationBytes } from "./input.js";
 import { QueueError } from "./queue-error.js";
 
 /**
- * Dequeues one message for a reader: into `destination` when it fits (returns
+ * @internal Dequeues one message for a reader: into `destination` when it fits (returns
  * its length), else into a new array (returned); null when the queue is empty.
  */
 export type Dequeue = (destination: Uint8Array) => number | Uint8Array | null;

@@ -11,7 +11,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** When a wait gives up. Its clock starts the first time the caller must wait. */
+/** @internal When a wait gives up. Its clock starts the first time the caller must wait. */
 export class Deadline {
   readonly timeout: number;
   readonly signal: AbortSignal | undefined;
@@ -37,6 +37,7 @@ export class Deadline {
 /** No timeout and no signal: one object for every such wait, since it never changes. */
 const FOREVER = new Deadline(Infinity, undefined);
 
+/** @internal The deadline of a wait's options, checked. */
 export function deadlineOf(options: unknown, method: string, allowSignal: boolean): Deadline {
   if (options === undefined) return FOREVER;
   if (typeof options !== "object" || options === null) {
