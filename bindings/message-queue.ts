@@ -21,6 +21,16 @@ export const CORE_MODULES = Symbol("rustqueue.coreModules");
 /** Key under which `attach` hands the constructor a ring it has already attached. */
 const ATTACHED = Symbol("rustqueue.attached");
 
+/**
+ * A bounded FIFO queue of messages (bytes, or strings as UTF-8) in WebAssembly
+ * memory: at most `capacity` messages of at most `maxMessageSize` bytes each.
+ * Made with `{ shared: true }`, it lives in shared memory, and any number of
+ * threads attach to it by its `handle`.
+ *
+ * Reading and writing come in three forms: at once (`write`, `read`: a full or
+ * empty queue throws or gives null), waiting on a promise (`send`, `receive`,
+ * `for await`, the streams) and blocking the thread (`sendSync`, `receiveSync`).
+ */
 export class MessageQueue {
   /** @internal Set by each entry point: the release build, the debug build, or workerd's imported modules. */
   static [CORE_MODULES]: CoreModules | undefined;

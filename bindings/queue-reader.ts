@@ -12,6 +12,11 @@ import { QueueError } from "./queue-error.js";
  */
 export type Dequeue = (destination: Uint8Array) => number | Uint8Array | null;
 
+/**
+ * One "open file" of the original device, made by `MessageQueue.open()`: its first
+ * `read(buffer)` dequeues one whole message, and later reads stream the rest of it
+ * into however small a buffer; then it reads 0 (EOF).
+ */
 export class QueueReader {
   readonly #dequeue: Dequeue;
   /** True once this reader has dequeued its message. */

@@ -4,6 +4,7 @@
 import { describe } from "./input.js";
 import { QueueError } from "./queue-error.js";
 
+/** How long the waiting methods (`send`, `receive`, their Sync forms…) may wait. */
 export interface WaitOptions {
   /** Milliseconds to wait at most; ETIMEDOUT after. Default: no limit. */
   timeout?: number;

@@ -42,6 +42,9 @@ const suites = [
   ["package: publint", ...script("tests/package/publint.js")],
   ["package: attw (esm-only)", ...script("tests/package/attw.js")],
   ["package: jsr (deno publish --dry-run)", ...script("tests/package/jsr.js")],
+  ["types: a consumer under TypeScript 5.0 to 7.0", ...script("tests/types/run.js")],
+  ["docs: API reference (TypeDoc, warnings fail)", ...script("tests/api-docs/run.js")],
+  ["docs: every example in README.md and docs/", ...script("tests/examples/run.js")],
   // Not timed: a short run of every benchmark, into a temp folder, proves `npm run bench` works.
   ["bench: npm run bench -- --quick", "node", ["--expose-gc", "bench/run.js", "--quick"]],
 ];
