@@ -1,3 +1,4 @@
+/* @ts-self-types="./exports.d.ts" */
 // What every entry exports besides its MessageQueue: one list, so the entries
 // (release, debug, and workerd's two) cannot drift apart.
 

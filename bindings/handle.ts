@@ -1,3 +1,4 @@
+/* @ts-self-types="./handle.d.ts" */
 // A shared queue's handle: what a thread posts to another so that it can attach.
 // It is structured-cloneable: the shared WebAssembly.Memory travels by reference.
 

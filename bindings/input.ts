@@ -1,3 +1,4 @@
+/* @ts-self-types="./input.d.ts" */
 // Checks of what callers pass in. Each throws a TypeError or RangeError that
 // says what was expected; none of them touches a queue.
 

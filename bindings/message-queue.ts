@@ -1,3 +1,4 @@
+/* @ts-self-types="./message-queue.d.ts" */
 // MessageQueue: the public face of one queue. It checks arguments, waits, makes
 // streams and emits the original module's log lines; the slots themselves are
 // driven by a Ring (ring.ts), over the wasm core (assembly/index.ts).

@@ -1,3 +1,6 @@
+/* @ts-self-types="./queue-error.d.ts" */
+// QueueError and its codes: what every failing queue operation throws.
+
 /**
  * The error codes a queue operation can fail with, named after the errno values
  * the original kernel device returns.

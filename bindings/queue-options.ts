@@ -1,3 +1,4 @@
+/* @ts-self-types="./queue-options.d.ts" */
 // The options of `new MessageQueue(options)` and `MessageQueue.attach(handle, options)`,
 // and the checks they share.
 

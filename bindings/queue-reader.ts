@@ -1,3 +1,4 @@
+/* @ts-self-types="./queue-reader.d.ts" */
 // QueueReader: one "open file" of the original device. Its first read dequeues
 // one whole message; later reads stream the rest of it, however small the
 // caller's buffer; after that it reads EOF (0). A reader whose first read found

@@ -1,3 +1,4 @@
+/* @ts-self-types="./wait-options.d.ts" */
 // The `{ timeout, signal }` options of the waiting methods, checked once, and the
 // deadline they make.
 
