@@ -20,7 +20,7 @@ const suites = [
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
   ["node: threads terminated at random, 14 B to 1 MiB", ...uvu("tests/threads", "^termination\\.test\\.js$")],
   // Tests that search for bugs: seeded fast-check runs (RUSTQUEUE_SEED to vary, see tests/support/seeded.js).
-  ["node: model-based, against the SPEC's model", ...uvu("tests/unit", "^model\\.test\\.js$")],
+  ["node: model-based, against a model of the device", ...uvu("tests/unit", "^model\\.test\\.js$")],
   ["node: interleavings on one shared memory", ...uvu("tests/threads", "^interleaving\\.test\\.js$")],
   ["node: fuzzing the core, corrupted memory", ...uvu("tests/unit", "^fuzz-(core|api)\\.test\\.js$")],
   ["node: every bad input", ...uvu("tests/unit", "^bad-input\\.test\\.js$")],

@@ -1,4 +1,4 @@
-// The single-thread behaviour of SPEC section 1 and 2, as runtime-neutral cases.
+// The single-thread behaviour of the queue and its API, as runtime-neutral cases.
 // Each case gets the package's exports (`lib`) and uvu's assert; the Node suite
 // runs them with uvu, and the runtime suites run the same list elsewhere.
 
