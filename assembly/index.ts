@@ -54,7 +54,7 @@ import {
   MAGIC, VERSION, MAGIC_OFFSET, VERSION_OFFSET, CAPACITY_OFFSET, MAX_SIZE_OFFSET,
   ONE_LAP_OFFSET, STATE_OFFSET, CLOSED_OFFSET, TOTAL_BYTES_OFFSET, BANKS_OFFSET, HEAD_OFFSET,
   TAIL_OFFSET, WRITE_SIGNAL_OFFSET, READ_SIGNAL_OFFSET, READERS_WAITING_OFFSET,
-  WRITERS_WAITING_OFFSET, SLOT_TABLE_OFFSET, SLOT_ENTRY_BYTES, LENGTHS_IN_ENTRY,
+  WRITERS_WAITING_OFFSET, READER_WAKING_OFFSET, WRITER_WAKING_OFFSET, SLOT_TABLE_OFFSET, SLOT_ENTRY_BYTES, LENGTHS_IN_ENTRY,
   CURRENT_BIT, QUARANTINED_BIT, TAG_SHIFT, STATE_BLANK, STATE_INITIALISING, STATE_READY,
   PAGE_BYTES, REGION_START, MAX_CAPACITY, MAX_MESSAGE_SIZE, regionEnd, buffersOffset, oneLapFor, staticDataFits,
 } from "./layout";
@@ -88,6 +88,8 @@ export const WRITE_SIGNAL_AT: i32 = <i32>(REGION_START + WRITE_SIGNAL_OFFSET);
 export const READERS_WAITING_AT: i32 = <i32>(REGION_START + READERS_WAITING_OFFSET);
 export const READ_SIGNAL_AT: i32 = <i32>(REGION_START + READ_SIGNAL_OFFSET);
 export const WRITERS_WAITING_AT: i32 = <i32>(REGION_START + WRITERS_WAITING_OFFSET);
+export const READER_WAKING_AT: i32 = <i32>(REGION_START + READER_WAKING_OFFSET);
+export const WRITER_WAKING_AT: i32 = <i32>(REGION_START + WRITER_WAKING_OFFSET);
 
 /** Spins before a contended operation gives up with BUSY and lets the caller back off. */
 @inline const SPIN_LIMIT: i32 = 4096;
@@ -242,7 +244,6 @@ export function pendingStamp(): i32 { return lastStamp; }
  * is reserved for a message too big.
  */
 export function claim(length: i32): i32 {
-  assert(region != 0, "rustqueue core used before init or attach");
   if (<u32>length > <u32>maxSize) return TOO_BIG;
   if (!headerIntact()) return CORRUPT;
   if (atomic.load<i32>(region + CLOSED_OFFSET) != 0) return CLOSED;
@@ -253,7 +254,10 @@ export function claim(length: i32): i32 {
     const word = atomic.load<u64>(wordAt(index));
     const behind = stampOf(word) - tail;
     if (behind == 0) {
-      const seen = atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail));
+      // Alone, nothing can race us: a plain store does what the CAS does, for less.
+      let seen = tail;
+      if (concurrent) seen = atomic.cmpxchg<i32>(region + TAIL_OFFSET, tail, nextStamp(tail));
+      else store<i32>(region + TAIL_OFFSET, nextStamp(tail));
       if (seen == tail) {
         // The bank cannot change under us now: only abandoning this very claim changes it.
         const bank = currentBank(word);
@@ -362,6 +366,14 @@ export function commit(): i32 {
   const index = lastStamp & (oneLap - 1);
   if (index >= capacity) return CORRUPT;
   const at = wordAt(index);
+  if (!concurrent) {
+    // Alone: plain stores do what the CASes do, for less.
+    const word = load<u64>(at);
+    if (stampOf(word) != lastStamp + 1) return CORRUPT;
+    store<u64>(at, withStamp(word, lastStamp + oneLap));
+    store<i32>(region + HEAD_OFFSET, nextStamp(lastStamp));
+    return 1;
+  }
   for (let spins = 0; spins < SPIN_LIMIT; spins++) {
     const word = atomic.load<u64>(at);
     if (stampOf(word) != lastStamp + 1) return 0;

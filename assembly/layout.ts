@@ -22,9 +22,12 @@
 //             ├──────────────── own cache line ───────────────────────────────┤
 //    +192     │ WRITE_SIGNAL    bumped by a publish that finds readers asleep │
 //    +196     │ READERS_WAITING how many readers sleep on WRITE_SIGNAL        │
+//    +200     │ READER_WAKING   1 while a wake-up sent to readers is on its   │
+//             │                 way: later publishes need not send another    │
 //             ├──────────────── own cache line ───────────────────────────────┤
 //    +256     │ READ_SIGNAL     bumped by a take that finds writers asleep    │
 //    +260     │ WRITERS_WAITING how many writers sleep on READ_SIGNAL         │
+//    +264     │ WRITER_WAKING   the same, for writers                         │
 //             ├───────────────────────────────────────────────────────────────┤
 //    +320     │ SLOT TABLE      CAPACITY × 64 bytes, a cache line per slot:   │
 //             │   +0 WORD       64 bits: the slot's stamp and its buffers     │
@@ -83,9 +86,14 @@
 @inline export const WRITE_SIGNAL_OFFSET: usize = 192;
 /** Atomic add/sub by sleeping readers around their last look and their wait; atomic load by writers. */
 @inline export const READERS_WAITING_OFFSET: usize = 196;
+/** CAS 0 → 1 by the writer whose publish sends readers a wake-up; store of 0 by a reader
+ *  once it is awake (change-signal.ts). While it is 1, publishes skip the signal: a batch
+ *  of messages costs one wake-up. A reader that dies before clearing it costs one slice. */
+@inline export const READER_WAKING_OFFSET: usize = 200;
 /** The mirror of WRITE_SIGNAL: bumped by a reader's take when writers sleep, waited on by writers. */
 @inline export const READ_SIGNAL_OFFSET: usize = 256;
 @inline export const WRITERS_WAITING_OFFSET: usize = 260;
+@inline export const WRITER_WAKING_OFFSET: usize = 264;
 /** The slot table: one cache line per slot, so that a writer publishing one slot and a
  *  reader freeing another never contend for the same line. Every change of a slot's
  *  WORD is one 64-bit atomic RMW in the core (index.ts says which thread makes which);

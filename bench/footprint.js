@@ -35,7 +35,7 @@ async function bundleSizes() {
       plugins: withoutWasm ? [{
         name: "no-embedded-wasm",
         setup(b) {
-          b.onResolve({ filter: /generated\// }, (args) => ({ path: args.path, namespace: "empty" }));
+          b.onResolve({ filter: /generated\/(release|debug)-/ }, (args) => ({ path: args.path, namespace: "empty" }));
           b.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: 'export default ""', loader: "js" }));
         },
       }] : [],

@@ -208,10 +208,11 @@ function selfCommand() {
  * Runs every contender at every size, `rounds` times, each in a fresh process
  * of this same runtime: a JIT that has seen one queue's code paths used several
  * ways optimises them less well, so contenders sharing a process would measure
- * each other's leftovers. The order rotates each round. Returns per size the
+ * each other's leftovers (a quick run, which only proves the bench works,
+ * measures them all in this process instead). The order rotates each round. Returns per size the
  * median and quartiles of the pooled samples, in ns per message.
  */
-export async function runInThread({ quick = false, rounds = quick ? 1 : 3, time = quick ? 40 : 500, only } = {}) {
+export async function runInThread({ quick = false, rounds = quick ? 1 : 3, time = quick ? 40 : 500, only, isolated = !quick } = {}) {
   const { spawnSync } = await import("node:child_process");
   const [executable, runtimeArgs] = selfCommand();
   const script = fileURLToPath(import.meta.url);
@@ -222,13 +223,16 @@ export async function runInThread({ quick = false, rounds = quick ? 1 : 3, time 
     for (const size of SIZES) {
       for (let i = 0; i < contenders.length; i++) {
         const { key } = contenders[(i + round) % contenders.length];
-        const run = spawnSync(executable, [...runtimeArgs, script, "--one", key, String(size), String(time), String(warmupTime)],
-          { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
         let measured;
-        try {
-          measured = JSON.parse(run.stdout.trim().split("\n").at(-1));
-        } catch {
-          throw new Error(`in-thread ${key} at ${size} B exited with ${run.status}: ${(run.stderr || run.stdout || "").trim().slice(-500)}`);
+        if (!isolated) measured = await measureOne(key, size, { time, warmupTime });
+        else {
+          const run = spawnSync(executable, [...runtimeArgs, script, "--one", key, String(size), String(time), String(warmupTime)],
+            { encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 });
+          try {
+            measured = JSON.parse(run.stdout.trim().split("\n").at(-1));
+          } catch {
+            throw new Error(`in-thread ${key} at ${size} B exited with ${run.status}: ${(run.stderr || run.stdout || "").trim().slice(-500)}`);
+          }
         }
         const id = `${size}/${key}`;
         samples.set(id, [...(samples.get(id) ?? []), ...measured]);
@@ -249,7 +253,7 @@ export async function runInThread({ quick = false, rounds = quick ? 1 : 3, time 
       };
     });
   }
-  return { messagesPerSample: MESSAGES_PER_SAMPLE, rounds, isolated: true, results };
+  return { messagesPerSample: MESSAGES_PER_SAMPLE, rounds, isolated, results };
 }
 
 function runtimeName() {

@@ -7,12 +7,16 @@
 //   npm run bench -- --runtime deno      only the in-thread part, in Deno (or bun, node,
 //                                        node24; a comma-separated list); prints, writes nothing
 //   npm run bench -- --out DIR           write results.json and chart.svg to DIR instead
+//   npm run bench -- --part idle,browser only these parts (in-thread, spsc, mpmc, main-thread,
+//                                        ping-pong, idle, browser, footprint, nats); prints, writes
+//                                        nothing unless --out is given
 //
 // The in-thread part runs here for Node and as a child process for Deno, Bun and
 // Node 24 (bench/in-thread.js, the same file); the cross-thread part and the
-// footprint run in this Node only. Deno, Bun, esbuild and the chart's Vega come
-// from tests/tools and Node 24 from tests/runtimes/node-lts, each installed on
-// first use (tests/tools/index.js).
+// footprint run in this Node only, and the browser part in Debian's Chromium
+// (bench/browser.js). Deno, Bun, esbuild, playwright-core and the chart's Vega
+// come from tests/tools and Node 24 from tests/runtimes/node-lts, each installed
+// on first use (tests/tools/index.js).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
@@ -21,6 +25,8 @@ import { fileURLToPath } from "node:url";
 import { runInThread } from "./in-thread.js";
 import { runThreads } from "./threads.js";
 import { runFootprint } from "./footprint.js";
+import { runBrowser } from "./browser.js";
+import { natsMarkdown, runNats } from "./nats.js";
 import { markdown, renderChart, targets, updateReadme } from "./report.js";
 import { nodeLts, toolBinary, toolsInstall } from "../tests/tools/index.js";
 
@@ -34,7 +40,12 @@ const option = (name) => {
 
 const quick = flag("--quick");
 const onlyRuntimes = option("--runtime")?.split(",");
-const everything = !onlyRuntimes;
+const parts = option("--part")?.split(",") ?? null;
+const everything = !onlyRuntimes && !parts;
+const PARTS = ["in-thread", "spsc", "mpmc", "main-thread", "ping-pong", "idle", "browser", "footprint", "nats"];
+const unknown = parts?.filter((p) => !PARTS.includes(p)) ?? [];
+if (unknown.length) throw new Error(`--part: no part ${unknown.join(", ")}; the parts are ${PARTS.join(", ")}`);
+const want = (part) => !parts || parts.includes(part);
 const temporary = everything && quick && !option("--out");
 const outDir = option("--out") ?? (temporary ? mkdtempSync(join(tmpdir(), "rustqueue-bench-")) : join(root, "bench"));
 const log = (line) => console.error(line);
@@ -79,9 +90,9 @@ const machine = {
 const results = { date: new Date().toISOString(), quick, machine, inThread: {} };
 
 // Node 24 is measured as a runtime of its own unless it is the Node running this.
-const runtimes = onlyRuntimes ?? ["node", "deno", "bun", ...(process.versions.node.startsWith("24.") ? [] : ["node24"])];
+const runtimes = !want("in-thread") ? [] : onlyRuntimes ?? ["node", "deno", "bun", ...(process.versions.node.startsWith("24.") ? [] : ["node24"])];
 const inThisNode = async () => ({ runtime: "node", version: process.versions.node, engine: `V8 ${process.versions.v8}`, ...(await runInThread({ quick })) });
-if (quick) {
+if (quick && runtimes.length) {
   // A quick run's numbers only prove the bench works, so the runtimes run at once (the full run measures them one by one).
   log(`in one thread, at once: ${runtimes.join(", ")}…`);
   const elsewhere = runtimes.filter((r) => r !== "node").map((r) => inThreadElsewhere(r).then((run) => [r, run]));
@@ -95,18 +106,31 @@ if (quick) {
 }
 for (const [runtime, run] of Object.entries(results.inThread)) if (run.error) log(`  ${runtime}: ${run.error}`);
 
-if (everything) {
-  log("across threads…");
-  results.threads = await runThreads({ quick, log });
-  log("footprint…");
-  results.footprint = await runFootprint({ quick });
+if (!onlyRuntimes) {
+  if (["spsc", "mpmc", "main-thread", "ping-pong", "idle"].some(want)) {
+    log("across threads…");
+    results.threads = await runThreads({ quick, log, parts });
+  }
+  if (want("browser")) {
+    log("in Chromium: a module worker → the page's main thread…");
+    results.browser = await runBrowser({ quick, log });
+  }
+  if (want("footprint")) {
+    log("footprint…");
+    results.footprint = await runFootprint({ quick });
+  }
+  if (want("nats")) {
+    log("rustqueue/nats against hand-written JetStream code…");
+    results.nats = await runNats({ quick, log });
+  }
 }
 results.machine.loadAverageAtEnd = loadavg();
 results.targets = targets(results);
 
 console.log(markdown(results));
+if (results.nats) console.log(`\n${natsMarkdown(results.nats)}`);
 
-if (everything) {
+if (everything || option("--out")) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(outDir, "chart.svg"), await renderChart(results));
@@ -117,7 +141,7 @@ if (everything) {
     if (!readFileSync(join(outDir, "chart.svg"), "utf8").includes("<svg")) throw new Error("the chart is not an SVG");
     rmSync(outDir, { recursive: true, force: true });
   }
-  if (outDir === join(root, "bench")) {
+  if (everything && outDir === join(root, "bench")) {
     updateReadme(results);
     log("updated the README's Performance block");
   }
@@ -127,9 +151,14 @@ if (everything) {
 const requireAll = process.env.RUSTQUEUE_REQUIRE_ALL_RUNTIMES === "1";
 const failures = [
   ...Object.values(results.inThread).filter((r) => r.error && (requireAll || !r.error.includes("not installed"))),
-  ...(results.threads ? [...results.threads.spsc, ...results.threads.mpmc, ...results.threads.pingPong].filter((r) => r.error) : []),
+  ...(results.threads ? [...results.threads.spsc, ...results.threads.mpmc, ...(results.threads.mainThread ?? []), ...results.threads.pingPong,
+    ...(results.threads.idle ? [results.threads.idle] : [])].filter((r) => r.error) : []),
+  // Chromium missing is a skip, as a runtime missing is, unless every runtime is required.
+  ...(results.browser?.error && (requireAll || !results.browser.error.includes("not installed")) ? [{ key: "chromium", error: results.browser.error }] : []),
+  ...(results.browser?.rows ?? []).filter((r) => r.error),
+  ...(results.nats?.error && requireAll ? [{ key: "nats", error: results.nats.error }] : []),
 ];
-if (quick) {
+if (quick || parts) {
   const ok = failures.length === 0;
   console.log(`\n${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
   if (!ok) for (const f of failures) console.log(`failed: ${f.key ?? f.runtime} ${f.size ?? ""} ${f.error}`);

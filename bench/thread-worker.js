@@ -119,6 +119,39 @@ const roles = {
     finish({ received: count, bytes });
   },
 
+  /** postMessage to the main thread (parentPort), as a worker reporting to its page would; the main thread counts. */
+  "parent-producer"() {
+    const source = pattern(size);
+    waitForStart();
+    for (let i = 0; i < count; i++) parentPort.postMessage(source);
+    finish({ sent: count });
+  },
+
+  /**
+   * The idle row: one waiter that stays blocked until it is terminated. The
+   * consumer waits on an empty queue, the producer on a full one (the main
+   * thread filled it), and the baseline thread sits in a plain Atomics.wait on a
+   * word nobody changes, so that the baseline has the same threads alive.
+   * Each counts itself in on the start word just before it waits.
+   */
+  "idle-consumer"() {
+    const queue = MessageQueue.attach(workerData.handle);
+    Atomics.add(startWord, 1, 1);
+    queue.receiveSync();
+  },
+
+  "idle-producer"() {
+    const queue = MessageQueue.attach(workerData.handle);
+    const source = pattern(size);
+    Atomics.add(startWord, 1, 1);
+    queue.sendSync(source);
+  },
+
+  "idle-parked"() {
+    Atomics.add(startWord, 1, 1);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  },
+
   /** Round trips: send on one queue, block for the answer on the other; the time of each. */
   "rustqueue-ping"() {
     const ping = MessageQueue.attach(workerData.handle);

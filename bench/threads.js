@@ -1,17 +1,20 @@
 // Across threads, with Node's worker_threads: one producer to one consumer,
-// four producers to four consumers, and ping-pong round trips. The queue's
-// capacity is a dimension of its own: at the default 16 a producer and a
-// consumer that run at different speeds sleep and wake every few messages, so
-// the 1 → 1 and 4 → 4 runs are made at 16 and at 256 (postMessage's queue is
-// unbounded, and ringbuf.js gets the bytes of as many messages as rustqueue
-// holds); ping-pong keeps one message in flight, so it stays at 16. Each run starts
-// its workers, lets them attach and get ready, releases them together through
-// one shared word, and takes the time until the last consumer is done. Every
-// run is bounded in time: a run that overstays is ended and reported as such,
-// so a deadlock shows as a failure, never as a hang.
+// four producers to four consumers, one producer worker to this (the main)
+// thread's event loop, ping-pong round trips, and what waiters on an idle queue
+// cost. The queue's capacity is a dimension of its own: the SPEC judges at the
+// default 16 (a user who tunes nothing), and the throughput runs are made at 256
+// too, shown beside it (postMessage's queue is unbounded, and ringbuf.js gets
+// the bytes of as many messages as rustqueue holds); ping-pong keeps one
+// message in flight, so it stays at 16. Each run starts its workers, lets them
+// attach and get ready, releases them together through one shared word, and
+// takes the time until the last consumer is done. Every run is bounded in
+// time: a run that overstays is ended and reported as such, so a deadlock shows
+// as a failure, never as a hang.
 import { Worker, MessageChannel } from "node:worker_threads";
 import { RingBuffer } from "ringbuf.js";
 import { MessageQueue } from "rustqueue";
+// The built package's header offsets (not exported by the package): the bench runs from this checkout's build.
+import { READ_SIGNAL_AT, WRITE_SIGNAL_AT } from "../dist/generated/core-constants.js";
 
 const WORKER = new URL("./thread-worker.js", import.meta.url);
 const now = () => performance.timeOrigin + performance.now();
@@ -67,12 +70,12 @@ function sharedQueue(capacity) {
  * How many times a change found a thread asleep (or still waking) and signalled
  * it, read from the header after a run: WRITE_SIGNAL counts the signals to
  * readers (the consumer waited for a message), READ_SIGNAL those to writers
- * (the producer waited for room). The offsets are those of assembly/layout.ts
- * (REGION_START 1024, + 192 and + 256): a diagnostic, not API.
+ * (the producer waited for room). Their offsets are the core's own, from the
+ * constants the build generates from it: a diagnostic, not API.
  */
 function wakeSignals(queue) {
   const words = new Int32Array(queue.handle.memory.buffer);
-  return { toConsumer: Atomics.load(words, (1024 + 192) >> 2), toProducer: Atomics.load(words, (1024 + 256) >> 2) };
+  return { toConsumer: Atomics.load(words, WRITE_SIGNAL_AT >> 2), toProducer: Atomics.load(words, READ_SIGNAL_AT >> 2) };
 }
 
 /**
@@ -145,6 +148,121 @@ export async function mpmc(kind, size, count, timeoutMs, capacity = DEFAULT_CAPA
   return total / ((end - startedAt) / 1000);
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One producer worker → this (the main) thread, which consumes on its event
+ * loop: rustqueue's `for await (const m of queue)` or `await queue.receive()`,
+ * the worker producing with sendSync; or postMessage from the worker to the
+ * main thread (parentPort, counted in a "message" listener). Messages per
+ * second from release to the last message received here.
+ */
+export async function toMainThread(kind, size, count, timeoutMs, capacity = DEFAULT_CAPACITY) {
+  const start = new SharedArrayBuffer(8);
+  const startWord = new Int32Array(start);
+  const queue = kind === "postMessage" ? null : sharedQueue(capacity);
+  const data = queue ? { role: "rustqueue-producer", handle: queue.handle } : { role: "parent-producer" };
+  const worker = new Worker(WORKER, { workerData: { ...data, size, count, start } });
+  let timer;
+  let received = 0;
+  let bytes = 0;
+  const consume = async () => {
+    while (Atomics.load(startWord, 1) < 1) await sleep(2);
+    await sleep(5);
+    let lastArrived;
+    if (!queue) {
+      lastArrived = new Promise((resolve) => worker.on("message", (message) => {
+        if (!(message instanceof Uint8Array)) return;
+        bytes += message.length;
+        if (++received === count) resolve(now());
+      }));
+    }
+    const startedAt = now();
+    Atomics.store(startWord, 0, 1);
+    Atomics.notify(startWord, 0);
+    let end;
+    if (!queue) end = await lastArrived;
+    else if (kind === "rustqueue-for-await") {
+      for await (const message of queue) {
+        bytes += message.length;
+        if (++received === count) break;
+      }
+      end = now();
+    } else {
+      while (received < count) {
+        const message = await queue.receive();
+        if (message === null) break;
+        bytes += message.length;
+        received++;
+      }
+      end = now();
+    }
+    return { startedAt, end };
+  };
+  try {
+    const { startedAt, end } = await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { timedOut: true })), timeoutMs);
+      worker.on("error", reject);
+      worker.on("exit", (code) => { if (code !== 0) reject(new Error(`the producer exited with ${code}`)); });
+      consume().then(resolve, reject);
+    });
+    if (received !== count || bytes !== count * size) {
+      throw new Error(`${kind} ${size} B: received ${received} messages, ${bytes} bytes; expected ${count} of ${size}`);
+    }
+    return count / ((end - startedAt) / 1000);
+  } finally {
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+}
+
+/**
+ * The CPU time of this process over `ms` while the main thread sleeps
+ * (Atomics.wait), with the workers `specs` started and counted in: process.cpuUsage()
+ * counts every thread of the process. Resolves to milliseconds of CPU.
+ */
+async function cpuWhileSleeping(specs, ms, timeoutMs) {
+  const start = new SharedArrayBuffer(8);
+  const startWord = new Int32Array(start);
+  const workers = specs.map((data) => new Worker(WORKER, { workerData: { size: 14, count: 0, ...data, start } }));
+  const failed = [];
+  for (const w of workers) w.on("error", (error) => failed.push(error));
+  try {
+    const until = Date.now() + timeoutMs;
+    while (Atomics.load(startWord, 1) < specs.length) {
+      if (failed.length) throw failed[0];
+      if (Date.now() > until) throw new Error(`the waiters did not start within ${timeoutMs} ms`);
+      await sleep(1);
+    }
+    // Measured from the moment the waiters begin: their first look and any spin count too.
+    const before = process.cpuUsage();
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    const used = process.cpuUsage(before);
+    if (failed.length) throw failed[0];
+    return (used.user + used.system) / 1000;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * The idle row: a consumer worker blocked in receiveSync on an empty queue and
+ * a producer worker blocked in sendSync on a full one (capacity 16, filled
+ * here), for `ms`. The CPU they use between them, as a % of one core, is the
+ * process's CPU time over those `ms` minus a baseline: the same `ms` with two
+ * workers parked in a plain Atomics.wait instead. Baseline first, then the waiters.
+ */
+export async function idleWaiting(ms, timeoutMs) {
+  const baselineMs = await cpuWhileSleeping([{ role: "idle-parked" }, { role: "idle-parked" }], ms, timeoutMs);
+  const empty = sharedQueue(DEFAULT_CAPACITY);
+  const full = sharedQueue(DEFAULT_CAPACITY);
+  const filler = new Uint8Array(14);
+  while (full.tryWrite(filler));
+  const waitersMs = await cpuWhileSleeping([{ role: "idle-consumer", handle: empty.handle }, { role: "idle-producer", handle: full.handle }], ms, timeoutMs);
+  if (empty.length !== 0 || full.length !== full.capacity) throw new Error("a waiter did not stay waiting: the queues changed");
+  return { ms, waitersCpuMs: waitersMs, baselineCpuMs: baselineMs, percentOfOneCore: (100 * (waitersMs - baselineMs)) / ms };
+}
+
 /** Ping-pong between two workers: the round-trip times, in µs, sorted. */
 export async function pingPong(kind, size, count, timeoutMs) {
   const warmup = Math.max(20, count >> 3);
@@ -196,7 +314,8 @@ const UNBOUNDED = "unbounded";
  * the spread (min–max). A run that fails or times out is recorded with its
  * error and the others go on.
  */
-export async function runThreads({ quick = false, log = () => {} } = {}) {
+export async function runThreads({ quick = false, log = () => {}, parts = null } = {}) {
+  const want = (part) => !parts || parts.includes(part);
   const repeats = quick ? 1 : 5;
   const counts = quick ? { 14: 2000, 4096: 500 } : { 14: 200_000, 4096: 40_000 };
   const timeoutMs = quick ? 15_000 : 60_000;
@@ -221,7 +340,7 @@ export async function runThreads({ quick = false, log = () => {} } = {}) {
     ...kinds.filter((k) => !k.bounded).map((k) => ({ ...k, capacity: UNBOUNDED })),
   ];
 
-  for (const size of [14, 4096]) {
+  for (const size of want("spsc") ? [14, 4096] : []) {
     const runs = cases(SPSC_KINDS).map((c) => ({ ...c, values: [], signals: [], failure: {} }));
     for (let r = 0; r < repeats; r++) {
       for (const run of runs) {
@@ -244,7 +363,7 @@ export async function runThreads({ quick = false, log = () => {} } = {}) {
   }
 
   const mpmcKinds = [{ key: "rustqueue", bounded: true }, { key: "postMessage", bounded: false }];
-  for (const size of [14, 4096]) {
+  for (const size of want("mpmc") ? [14, 4096] : []) {
     const runs = cases(mpmcKinds).map((c) => ({ ...c, values: [], failure: {} }));
     for (let r = 0; r < repeats; r++) {
       for (const run of runs) {
@@ -261,15 +380,63 @@ export async function runThreads({ quick = false, log = () => {} } = {}) {
     log(`  4→4 at ${size} B done`);
   }
 
+  // To the main thread: a worker producing with sendSync, this thread consuming on its event loop.
+  const mainKinds = [
+    { key: "rustqueue-for-await", name: "rustqueue sendSync → for await (const m of queue)", bounded: true },
+    { key: "rustqueue-receive", name: "rustqueue sendSync → await queue.receive()", bounded: true },
+    { key: "postMessage", name: "postMessage from the worker to the main thread", bounded: false },
+  ];
+  out.mainThread = [];
+  for (const size of want("main-thread") ? [14, 4096] : []) {
+    const runs = cases(mainKinds).map((c) => ({ ...c, values: [], failure: {} }));
+    for (let r = 0; r < repeats; r++) {
+      for (const run of runs) {
+        const capacity = run.capacity === UNBOUNDED ? undefined : run.capacity;
+        const result = await attempt(`${run.key} worker → main thread ${size} B, capacity ${run.capacity}`,
+          () => toMainThread(run.key, size, counts[size], timeoutMs, capacity));
+        if ("value" in result) run.values.push(result.value);
+        else run.failure = result;
+      }
+    }
+    for (const { key, name, capacity, values, failure } of runs) {
+      out.mainThread.push({ key, name, size, capacity, ...summary(values), count: counts[size], ...failure });
+    }
+    log(`  worker → main thread at ${size} B done`);
+  }
+
+  // Ping-pong: p50 and p99 of each run, the median of each over the repeats, the contenders interleaved.
   const trips = quick ? 200 : 5000;
-  for (const key of ["rustqueue", "postMessage"]) {
-    const result = await attempt(`${key} ping-pong`, () => pingPong(key, 14, trips, timeoutMs));
-    const sorted = result.value ?? [];
+  const pingRuns = ["rustqueue", "postMessage"].map((key) => ({ key, p50: [], p99: [], failure: {} }));
+  for (let r = 0; r < (want("ping-pong") ? repeats : 0); r++) {
+    for (const run of pingRuns) {
+      const result = await attempt(`${run.key} ping-pong`, () => pingPong(run.key, 14, trips, timeoutMs));
+      if ("value" in result) {
+        run.p50.push(percentile(result.value, 0.5));
+        run.p99.push(percentile(result.value, 0.99));
+      } else run.failure = result;
+    }
+  }
+  for (const { key, p50, p99, failure } of want("ping-pong") ? pingRuns : []) {
     out.pingPong.push({ key, name: key === "rustqueue" ? "rustqueue sendSync / receiveIntoSync" : "postMessage over a MessageChannel",
-      size: 14, capacity: key === "rustqueue" ? DEFAULT_CAPACITY : UNBOUNDED, roundTrips: trips,
-      p50: sorted.length ? percentile(sorted, 0.5) : null, p99: sorted.length ? percentile(sorted, 0.99) : null,
-      ...(result.error ? result : {}) });
+      size: 14, capacity: key === "rustqueue" ? DEFAULT_CAPACITY : UNBOUNDED, roundTrips: trips, runs: p50.length,
+      p50: p50.length ? median(p50) : null, p99: p99.length ? median(p99) : null,
+      p50Runs: p50, p99Runs: p99, ...failure });
   }
   log("  ping-pong done");
+
+  // Idle: waiters on an empty and a full queue, their CPU over `idleMs` (2 s; a quick run only proves it works).
+  const idleMs = quick ? 500 : 2000;
+  const idleRuns = [];
+  let idleFailure = {};
+  for (let r = 0; r < (want("idle") ? (quick ? 1 : 3) : 0); r++) {
+    const result = await attempt("idle waiting", () => idleWaiting(idleMs, timeoutMs));
+    if ("value" in result) idleRuns.push(result.value);
+    else idleFailure = result;
+  }
+  if (want("idle")) out.idle = {
+    key: "idle", name: "a consumer blocked on an empty queue and a producer on a full one, in workers", capacity: DEFAULT_CAPACITY,
+    ms: idleMs, runs: idleRuns, percentOfOneCore: idleRuns.length ? median(idleRuns.map((r) => r.percentOfOneCore)) : null, ...idleFailure,
+  };
+  log("  idle waiting done");
   return out;
 }

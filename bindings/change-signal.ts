@@ -1,11 +1,16 @@
 // How a queue tells waiters that it changed: a message was written (readers wait
-// for that) or taken (writers wait for that). A waiter first counts itself as a
-// sleeper and takes a snapshot, then checks the queue again, and only then sleeps
-// until the snapshot is stale. A changer that sees no sleeper skips the signal
-// altogether: no shared word bounces between cores while nobody waits, and a
-// change between a waiter's check and its sleep is still never missed (the
-// changer either sees the sleeper and bumps the count, or changed the queue
-// before the waiter's second check).
+// for that) or taken (writers wait for that). A waiter first looks again for a
+// little while (wait-loop.ts), then counts itself as a sleeper and takes a
+// snapshot, checks the queue once more, and only then sleeps until the snapshot is
+// stale. A changer that sees no sleeper skips the signal altogether: no shared
+// word bounces between cores while nobody sleeps, and a change between a
+// waiter's check and its sleep is still never missed (the changer either sees the
+// sleeper and bumps the count, or changed the queue before the waiter's check).
+//
+// A batch of changes costs one wake-up: the changer that sends one raises a
+// WAKING flag, and changers skip the signal while it is up. The sleeper it woke
+// lowers it, and passes the wake-up on when it found work and others still sleep.
+// A sleeper that dies holding the flag up costs the others one slice (SLICE_MS).
 //
 // A sleeper terminated while counted leaves the count one too high, which would
 // make every later change pay for a notify that wakes nobody. So the count heals:
@@ -18,10 +23,14 @@
 import { QueueError } from "./queue-error.js";
 
 export interface ChangeSignal {
+  /** How long this thread's waiters on this signal look again before they sleep, in ms (wait-loop.ts adapts it). */
+  spinMs: number;
   /** Counts the caller as a sleeper and returns the change count: check the queue again, then wait. */
   prepare(): number;
   /** Ends what `prepare` began, whether or not the caller waited. */
   done(): void;
+  /** After a sleep: lowers the WAKING flag, so that the next change may wake another sleeper. */
+  woke(): void;
   /** Counts a change and wakes waiters, if any sleep (all of them when `everyone`, as on close). */
   notify(everyone?: boolean): void;
   /** Blocks the thread until the count moves past `seen`, or `ms` pass. */
@@ -62,13 +71,16 @@ export class SharedChangeSignal implements ChangeSignal {
   readonly #words: Int32Array;
   readonly #count: number;
   readonly #sleepers: number;
+  readonly #waking: number;
   /** This thread's notifies in a row that woke nobody (see HEAL_AFTER). */
   #misses = 0;
+  spinMs = Infinity;
 
-  constructor(words: Int32Array, countIndex: number, sleepersIndex: number) {
+  constructor(words: Int32Array, countIndex: number, sleepersIndex: number, wakingIndex: number) {
     this.#words = words;
     this.#count = countIndex;
     this.#sleepers = sleepersIndex;
+    this.#waking = wakingIndex;
   }
 
   prepare(): number {
@@ -87,17 +99,28 @@ export class SharedChangeSignal implements ChangeSignal {
 
   notify(everyone = false): void {
     const sleepers = Atomics.load(this.#words, this.#sleepers);
-    if (!everyone && sleepers <= 0) return;
+    if (!everyone) {
+      if (sleepers <= 0) return;
+      // A wake-up is already on its way: the sleeper it wakes will see this change too.
+      if (Atomics.load(this.#words, this.#waking) !== 0 || Atomics.compareExchange(this.#words, this.#waking, 0, 1) !== 0) return;
+    }
     Atomics.add(this.#words, this.#count, 1);
     const woken = Atomics.notify(this.#words, this.#count, everyone ? Infinity : 1);
     if (woken > 0 || everyone) {
       this.#misses = 0;
-    } else if (++this.#misses >= HEAL_AFTER) {
+      return;
+    }
+    // Nobody was asleep on the word, so nobody will lower the flag: lower it here.
+    Atomics.store(this.#words, this.#waking, 0);
+    if (++this.#misses >= HEAL_AFTER) {
       this.#misses = 0;
       Atomics.compareExchange(this.#words, this.#sleepers, sleepers, 0);
     }
   }
 
+  woke(): void {
+    if (Atomics.load(this.#words, this.#waking) !== 0) Atomics.store(this.#words, this.#waking, 0);
+  }
 
   waitSync(seen: number, ms: number): void {
     if (!canBlock()) {
@@ -114,13 +137,18 @@ export class SharedChangeSignal implements ChangeSignal {
       return;
     }
     const result = waitAsyncFunction(this.#words, this.#count, seen, slice);
+    if (!result.async) return;
     // The timer also keeps an event loop alive while the wait is pending.
-    if (result.async) await Promise.race([result.value, sleep(slice)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([result.value, new Promise((resolve) => (timer = setTimeout(resolve, slice)))]);
+    clearTimeout(timer);
   }
 }
 
 /** A change count for a queue no other thread can see: waiters are promises in this thread. */
 export class LocalChangeSignal implements ChangeSignal {
+  /** Nothing can change while this thread looks: only another task of its own can, after it yields. */
+  spinMs = 0;
   #count = 0;
   #wakers: (() => void)[] = [];
 
@@ -129,6 +157,8 @@ export class LocalChangeSignal implements ChangeSignal {
   }
 
   done(): void {}
+
+  woke(): void {}
 
   notify(): void {
     this.#count++;

@@ -8,3 +8,4 @@ export type { WaitOptions } from "./wait-options.js";
 export { QueueReader } from "./queue-reader.js";
 export { QueueError, type QueueErrorCode } from "./queue-error.js";
 export type { MessageData } from "./input.js";
+export type { WaitingQueue } from "./waiting-queue.js";

@@ -37,24 +37,29 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-/**
- * Whether `view` is a plain Uint8Array, whose `length` is its true length. A
- * subclass's getter or an own `length` property can claim fewer bytes than the
- * view holds, and the copy into a slot (a typed array `set`, which goes by the
- * true length) would then run past the slot into the next one; claiming more
- * makes a read's copy fail after the message was taken. A Proxy is no view.
- */
-function isPlainBytes(view: Uint8Array): boolean {
-  return ArrayBuffer.isView(view) && Object.getPrototypeOf(view) === Uint8Array.prototype && !Object.hasOwn(view, "length");
-}
-
-/** The engine's own accessors of views: what a view really covers, whatever getters or own properties it has. */
+/** The engine's own accessors of views: what a view really is and covers, whatever getters or own properties it has. */
 const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const accessor = (prototype: object, name: string) => Object.getOwnPropertyDescriptor(prototype, name)!.get!;
+const accessor = (prototype: object, name: string | symbol) => Object.getOwnPropertyDescriptor(prototype, name)!.get!;
+/** "Uint8Array" for a real Uint8Array, whatever its prototype; undefined for anything else (a Proxy, a DataView, a forgery). */
+const typedArrayKind = accessor(typedArrayPrototype, Symbol.toStringTag) as (this: unknown) => string | undefined;
+const typedArrayLength = accessor(typedArrayPrototype, "length") as (this: unknown) => number;
+const typedArrayBuffer = accessor(typedArrayPrototype, "buffer") as (this: unknown) => ArrayBufferLike;
 const viewAccessors = {
   typed: ["buffer", "byteOffset", "byteLength"].map((name) => accessor(typedArrayPrototype, name)),
   data: ["buffer", "byteOffset", "byteLength"].map((name) => accessor(DataView.prototype, name)),
 };
+
+/**
+ * The real length of a Uint8Array that `messageBytes` or `destinationBytes`
+ * returned. Never `bytes.length`: an own property or a subclass's getter can
+ * claim fewer bytes than the array holds, and a copy (a typed array `set`, which
+ * goes by the real length) would then run past a slot into the next one, or a
+ * read would take a message it then cannot copy.
+ */
+/** @internal (see above) */
+export function lengthOf(bytes: Uint8Array): number {
+  return typedArrayLength.call(bytes);
+}
 
 /**
  * A plain Uint8Array over the bytes of any view, found with the engine's own
@@ -91,9 +96,14 @@ const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy int
  * (no copy; a new view only when given another kind of view or a buffer).
  */
 export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
+  // The common case: the same array as last time, whose buffer was not shared then and so is
+  // not now (a view's buffer never changes, whatever properties it is given). Its length is
+  // still read afresh by the caller, with the engine's own accessor.
+  if (data === lastUnsharedView) return data as Uint8Array;
   let bytes: Uint8Array;
-  if (data instanceof Uint8Array) {
-    bytes = isPlainBytes(data) ? data : bytesOfView(data, method, MESSAGE_TYPES);
+  if (typedArrayKind.call(data) === "Uint8Array") {
+    // Checked with the engine's own accessors only: the caller's own array.
+    bytes = data as Uint8Array;
   } else if (ArrayBuffer.isView(data)) {
     bytes = bytesOfView(data, method, MESSAGE_TYPES);
   } else if (isArrayBuffer(data)) {
@@ -104,28 +114,34 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
   } else {
     throw new TypeError(`${method}: expected ${MESSAGE_TYPES}, got ${describe(data)}`);
   }
-  if (bytes.length === 0 && isDetached(bytes.buffer)) {
-    throw new TypeError(`${method}: the view's ArrayBuffer is detached`);
-  }
-  if (isSharedBuffer(bytes.buffer)) {
+  const buffer = typedArrayBuffer.call(bytes);
+  if (!(buffer instanceof ArrayBuffer) && isSharedBuffer(buffer)) {
     throw new TypeError(`${method}: a view on a SharedArrayBuffer can change while it is copied; copy the message into an ArrayBuffer first`);
   }
+  // A detached view's length reads 0: the caller checks that case with `notDetached`, once it has the length.
+  if (bytes === data) lastUnsharedView = bytes;
   return bytes;
+}
+
+/** The last caller's Uint8Array that `messageBytes` found on an unshared buffer: only that fact is remembered. */
+let lastUnsharedView: unknown = null;
+
+/** @internal For a view whose real length is 0: throws if that is because its buffer was detached. */
+export function notDetached(bytes: Uint8Array, method: string, what: "view" | "buffer" = "view"): void {
+  if (isDetached(typedArrayBuffer.call(bytes))) throw new TypeError(`${method}: the ${what}'s ArrayBuffer is detached`);
 }
 
 /** @internal The buffer a read copies into: any ArrayBufferView, seen as bytes. */
 export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   let bytes: Uint8Array;
-  if (buffer instanceof Uint8Array) {
-    bytes = isPlainBytes(buffer) ? buffer : bytesOfView(buffer, method, DESTINATION_TYPES);
+  if (typedArrayKind.call(buffer) === "Uint8Array") {
+    bytes = buffer as Uint8Array;
   } else if (ArrayBuffer.isView(buffer)) {
     bytes = bytesOfView(buffer, method, DESTINATION_TYPES);
   } else {
     throw new TypeError(`${method}: expected ${DESTINATION_TYPES}, got ${describe(buffer)}`);
   }
-  if (bytes.length === 0 && isDetached(bytes.buffer)) {
-    throw new TypeError(`${method}: the buffer's ArrayBuffer is detached`);
-  }
+  // A detached buffer's length reads 0: the caller checks that case with `notDetached`, once it has the length.
   return bytes;
 }
 

@@ -7,13 +7,14 @@ import type { CoreModules } from "./core.js";
 import { LARGEST_CAPACITY, LARGEST_MESSAGE_SIZE } from "./generated/core-constants.js";
 import { handleMemory, makeHandle, type QueueHandle } from "./handle.js";
 import { inspectCustom, summary } from "./inspect.js";
-import { describe, destinationBytes, integerOption, type MessageData, messageBytes, optionsObject } from "./input.js";
+import { describe, destinationBytes, integerOption, lengthOf, type MessageData, messageBytes, notDetached, optionsObject } from "./input.js";
 import { ATTACH_OPTION_NAMES, type AttachOptions, DEFAULT_ABANDON_AFTER_MS, logOption, type MessageQueueOptions, OPTION_NAMES } from "./queue-options.js";
 import { QueueError } from "./queue-error.js";
 import { QueueReader } from "./queue-reader.js";
 import { Ring } from "./ring.js";
 import { readableFrom, writableTo } from "./streams.js";
 import { AGAIN, type Attempt, awaitOn, blockOn } from "./wait-loop.js";
+import type { WaitingQueue } from "./waiting-queue.js";
 import { deadlineOf, type WaitOptions } from "./wait-options.js";
 
 
@@ -32,7 +33,7 @@ const ATTACHED = Symbol("rustqueue.attached");
  * empty queue throws or gives null), waiting on a promise (`send`, `receive`,
  * `for await`, the streams) and blocking the thread (`sendSync`, `receiveSync`).
  */
-export class MessageQueue {
+export class MessageQueue implements WaitingQueue {
   /** @internal Set by each entry point: the release build, the debug build, or workerd's imported modules. */
   static [CORE_MODULES]: CoreModules | undefined;
 
@@ -161,15 +162,17 @@ export class MessageQueue {
    * EMSGSIZE and leaves the message queued.
    */
   readInto(buffer: ArrayBufferView): number | null {
-    return this.#readInto(destinationBytes(buffer, "readInto"));
+    return this.#readInto(destinationBytes(buffer, "readInto"), "readInto");
   }
 
-  #readInto(destination: Uint8Array): number | null {
+  #readInto(destination: Uint8Array, method: string): number | null {
     const ring = this.#ring;
-    for (let length; (length = ring.startTake(destination.length >= ring.maxSize)) >= 0;) {
-      if (length > destination.length) {
+    const room = lengthOf(destination);
+    if (room === 0) notDetached(destination, method, "buffer");
+    for (let length; (length = ring.startTake(room >= ring.maxSize)) >= 0;) {
+      if (length > room) {
         throw new QueueError("EMSGSIZE",
-          `the next message is ${length} bytes, longer than the ${destination.length}-byte buffer; it stays queued`);
+          `the next message is ${length} bytes, longer than the ${room}-byte buffer; it stays queued`);
       }
       ring.copyTo(destination);
       if (this.#finishTake()) return length;
@@ -183,7 +186,7 @@ export class MessageQueue {
     // Into `destination` when the message fits (its length); else a new array holding it; null when empty.
     return new QueueReader((destination) => {
       for (let length; (length = ring.startTake(true)) >= 0;) {
-        const fits = length <= destination.length;
+        const fits = length <= lengthOf(destination);
         const target = ring.copyTo(fits ? destination : new Uint8Array(length));
         if (this.#finishTake()) return fits ? length : target;
       }
@@ -249,7 +252,7 @@ export class MessageQueue {
   receiveInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
     try {
       const destination = destinationBytes(buffer, "receiveInto");
-      return this.#await(() => this.#orAgain(this.#readInto(destination)), options, "receiveInto");
+      return this.#await(() => this.#orAgain(this.#readInto(destination, "receiveInto")), options, "receiveInto");
     } catch (error) {
       return Promise.reject(error);
     }
@@ -269,7 +272,7 @@ export class MessageQueue {
   receiveIntoSync(buffer: ArrayBufferView, options?: Omit<WaitOptions, "signal">): number | null {
     const destination = destinationBytes(buffer, "receiveIntoSync");
     const deadline = deadlineOf(options, "receiveIntoSync", false);
-    return blockOn(() => this.#orAgain(this.#readInto(destination)), this.#ring.written, deadline, "receiveIntoSync");
+    return blockOn(() => this.#orAgain(this.#readInto(destination, "receiveIntoSync")), this.#ring.written, deadline, "receiveIntoSync");
   }
 
   /**
@@ -336,7 +339,9 @@ export class MessageQueue {
       written = this.#ring.writeText(data);
     } else {
       const bytes = messageBytes(data, method);
-      written = this.#ring.write(bytes, bytes.length) ? bytes.length : -1;
+      const length = lengthOf(bytes);
+      if (length === 0) notDetached(bytes, method);
+      written = this.#ring.write(bytes, length) ? length : -1;
     }
     if (written >= 0 && this.#log) this.#emit(`rustqueue: enqueued ${written} bytes (${this.length} in queue)`);
     return written;

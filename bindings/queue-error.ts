@@ -14,7 +14,8 @@ export type QueueErrorCode =
   | "EIO"       // the queue's memory does not hold a valid queue
   | "EBADF"     // a closed reader was used
   | "ENOTSUP"   // shared memory is not available here, or the queue is not shared
-  | "EDEADLK";  // a blocking wait that could never end, or this thread may not block
+  | "EDEADLK"   // a blocking wait that could never end, or this thread may not block
+  | "EACCES";   // the server refused this connection's credentials access to the queue (rustqueue/nats)
 
 /** Thrown by queue operations; `code` says which failure it is. */
 export class QueueError extends Error {

@@ -4,7 +4,7 @@
 // caller's buffer; after that it reads EOF (0). A reader whose first read found
 // the queue empty may still dequeue on a later read.
 
-import { destinationBytes } from "./input.js";
+import { destinationBytes, lengthOf, notDetached } from "./input.js";
 import { QueueError } from "./queue-error.js";
 
 /**
@@ -36,8 +36,10 @@ export class QueueReader {
   read(buffer: ArrayBufferView): number {
     if (this.#closed) throw new QueueError("EBADF", "this reader is closed");
     const destination = destinationBytes(buffer, "reader.read");
+    const room = lengthOf(destination);
+    if (room === 0) notDetached(destination, "reader.read", "buffer");
     if (!this.#dequeued) {
-      if (destination.length === 0) return 0;
+      if (room === 0) return 0;
       const taken = this.#dequeue(destination);
       if (taken === null) return 0;
       this.#dequeued = true;
@@ -46,7 +48,7 @@ export class QueueReader {
     }
     const pending = this.#pending;
     if (pending === null) return 0;
-    const count = Math.min(destination.length, pending.length - this.#offset);
+    const count = Math.min(room, pending.length - this.#offset);
     if (count > 0) destination.set(pending.subarray(this.#offset, this.#offset + count));
     this.#offset += count;
     if (this.#offset === pending.length) this.#pending = null;

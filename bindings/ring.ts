@@ -14,8 +14,8 @@ import { type ChangeSignal, LocalChangeSignal, SharedChangeSignal } from "./chan
 import { copyInSmall, copyOutSmall, SMALL_COPY } from "./copies.js";
 import { type CoreExports, type CoreModules, instantiateCore, pagesFor } from "./core.js";
 import {
-  ABANDONED, BUSY, CLOSED, CORRUPT, EMPTY, FULL, PENDING, READ_SIGNAL_AT, READERS_WAITING_AT, TOO_BIG,
-  WRITE_SIGNAL_AT, WRITERS_WAITING_AT,
+  ABANDONED, BUSY, CLOSED, CORRUPT, EMPTY, FULL, PENDING, READ_SIGNAL_AT, READER_WAKING_AT, READERS_WAITING_AT, TOO_BIG,
+  WRITE_SIGNAL_AT, WRITER_WAKING_AT, WRITERS_WAITING_AT,
 } from "./generated/core-constants.js";
 import { utf8Length } from "./input.js";
 import { QueueError } from "./queue-error.js";
@@ -111,13 +111,17 @@ export class Ring {
     this.#entryWords = core.slotEntryBytes() >> 2;
     this.#lengthWords = core.lengthsInEntry() >> 2;
     this.#stride = this.maxSize + 1;
-    this.written = shared ? new SharedChangeSignal(this.#words, WRITE_SIGNAL_AT >> 2, READERS_WAITING_AT >> 2) : new LocalChangeSignal();
-    this.taken = shared ? new SharedChangeSignal(this.#words, READ_SIGNAL_AT >> 2, WRITERS_WAITING_AT >> 2) : new LocalChangeSignal();
+    this.written = shared
+      ? new SharedChangeSignal(this.#words, WRITE_SIGNAL_AT >> 2, READERS_WAITING_AT >> 2, READER_WAKING_AT >> 2)
+      : new LocalChangeSignal();
+    this.taken = shared
+      ? new SharedChangeSignal(this.#words, READ_SIGNAL_AT >> 2, WRITERS_WAITING_AT >> 2, WRITER_WAKING_AT >> 2)
+      : new LocalChangeSignal();
   }
 
   /**
-   * Enqueues the first `length` bytes of `source` (a plain Uint8Array the caller
-   * checked): false when the queue is full. Throws EINVAL, EPIPE or EIO.
+   * Enqueues `source`, whose real length is `length` (input.ts checked both):
+   * false when the queue is full. Throws EINVAL, EPIPE or EIO.
    */
   write(source: Uint8Array, length: number): boolean {
     for (;;) {
@@ -125,7 +129,7 @@ export class Ring {
       if (buffer < 0) return false;
       const at = this.#buffers + buffer * this.maxSize;
       if (length <= SMALL_COPY) copyInSmall(source, length, this.#view, at);
-      else this.#bytes.set(length === source.length ? source : source.subarray(0, length), at);
+      else this.#bytes.set(source, at);
       if (this.#publish(buffer)) break;
       // A reader took this thread for dead and abandoned the claim: nothing was sent, so send again.
     }
@@ -151,7 +155,7 @@ export class Ring {
     const scratch = this.#scratchBytes();
     const { read, written } = encoder.encodeInto(text, scratch);
     if (read < text.length) throw this.tooBig(utf8Length(text));
-    return this.write(scratch, written) ? written : -1;
+    return this.write(written <= SMALL_COPY ? scratch : scratch.subarray(0, written), written) ? written : -1;
   }
 
   /** Claims a buffer for `length` bytes: its index, or -1 when the queue is full. */

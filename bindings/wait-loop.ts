@@ -1,11 +1,13 @@
 // The one waiting loop behind send, receive and their blocking forms, as
 // crossbeam-channel's `send(msg, deadline)` and flume's `send(msg, should_block)`
 // serve try, timeout and block with one body. `attempt` tries the operation once
-// and returns AGAIN when the queue is full (or empty); the loop counts itself a
-// sleeper, tries once more (change-signal.ts says why), and asks its driver to
-// sleep until the queue changes or the deadline passes. The body is a generator
-// so that the same steps can be driven by a thread that blocks (`blockOn`) or by
-// one that awaits (`awaitOn`).
+// and returns AGAIN when the queue is full (or empty). Like crossbeam's Backoff,
+// the loop first looks again for a short, bounded time (a wake-up costs tens of
+// microseconds, and the other side is often about to make room), then counts
+// itself a sleeper, tries once more (change-signal.ts says why), and asks its
+// driver to sleep until the queue changes or the deadline passes. The body is a
+// generator so that the same steps can be driven by a thread that blocks
+// (`blockOn`) or by one that awaits (`awaitOn`).
 
 import type { ChangeSignal } from "./change-signal.js";
 import type { Deadline } from "./wait-options.js";
@@ -14,15 +16,70 @@ import type { Deadline } from "./wait-options.js";
 export const AGAIN: unique symbol = Symbol("again");
 export type Attempt<T> = () => T | typeof AGAIN;
 
+/**
+ * How long to keep looking before sleeping, at most, in milliseconds. A thread
+ * that may block looks for about as long as a wake-up costs here; an event loop,
+ * which must not be held up (timers, I/O), for less. Each side of each queue
+ * adapts within that (`ChangeSignal.spinMs`): looking that found work doubles the
+ * next look, looking in vain halves it, down to SPIN_MS_LEAST. So a producer and
+ * a consumer keeping pace rarely sleep, while threads that outnumber the cores
+ * (whose partner is not running, so looking is in vain) soon look only briefly and
+ * leave the cores to the others. A waiter on an idle queue looks again after
+ * every slice of its sleep, for well under 1% of a core.
+ */
+const SPIN_MS_BLOCKING = 0.05;
+const SPIN_MS_ASYNC = 0.02;
+const SPIN_MS_LEAST = 0.002;
+
+/**
+ * Waits a moment between two looks without touching the queue's memory, so that
+ * a spinning thread does not fight the other side for the cache lines it is
+ * about to change: Atomics.pause where the runtime has it, else a few reads of
+ * the clock.
+ */
+const atomicsPause = (Atomics as { pause?: (iterations: number) => void }).pause;
+const pause: (iterations: number) => void = atomicsPause
+  ? (iterations) => atomicsPause.call(Atomics, iterations)
+  : (iterations) => {
+    for (let i = 0; i < iterations; i++) performance.now();
+  };
+
 /** One sleep the loop asks for: until `signal` moves past `seen`, at most `ms`. */
 interface Sleep {
   seen: number;
   ms: number;
 }
 
-function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): Generator<Sleep, T, void> {
+/**
+ * Tries `attempt` again and again for up to the signal's spin time (at most
+ * `mostMs`), backing off exponentially between tries, and adapts that time to
+ * whether looking paid off.
+ */
+function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, mostMs: number): T | typeof AGAIN {
+  const budget = Math.min(signal.spinMs, mostMs);
+  if (budget <= 0) return AGAIN;
+  const until = performance.now() + budget;
+  for (let backoff = 1; ; backoff = Math.min(backoff * 2, 64)) {
+    pause(backoff);
+    const result = attempt();
+    if (result !== AGAIN) {
+      signal.spinMs = Math.min(budget * 2, mostMs);
+      return result;
+    }
+    if (performance.now() >= until) {
+      signal.spinMs = Math.max(budget / 2, SPIN_MS_LEAST);
+      return AGAIN;
+    }
+  }
+}
+
+function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string, spinMs: number): Generator<Sleep, T, void> {
   const sleep: Sleep = { seen: 0, ms: 0 };
   for (;;) {
+    if (deadline.timeout > 0) {
+      const result = spin(attempt, signal, spinMs);
+      if (result !== AGAIN) return result;
+    }
     sleep.seen = signal.prepare();
     try {
       const result = attempt();
@@ -32,29 +89,34 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
     } finally {
       signal.done();
     }
+    signal.woke();
     const result = attempt();
-    if (result !== AGAIN) return result;
+    if (result !== AGAIN) {
+      // Woken and served: if others sleep, there may be more for them too.
+      signal.notify();
+      return result;
+    }
   }
 }
 
-/** Tries once, then blocks the thread between tries (Atomics.wait). */
+/** Tries once, then waits between tries, blocking the thread while it sleeps (Atomics.wait). */
 export function blockOn<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): T {
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method);
+  const steps = waitLoop(attempt, signal, deadline, method, SPIN_MS_BLOCKING);
   for (let step = steps.next(); ; step = steps.next()) {
     if (step.done) return step.value;
     signal.waitSync(step.value.seen, step.value.ms);
   }
 }
 
-/** Tries once, then awaits between tries (Atomics.waitAsync), rejecting as soon as the deadline's signal aborts. */
+/** Tries once, then waits between tries, awaiting while it sleeps (Atomics.waitAsync); rejects as soon as the deadline's signal aborts. */
 export async function awaitOn<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): Promise<T> {
   // Try before looking at the clock: a timeout of 0 means "do not wait", not "fail even when there is room".
   if (deadline.signal?.aborted) throw deadline.signal.reason;
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method);
+  const steps = waitLoop(attempt, signal, deadline, method, SPIN_MS_ASYNC);
   try {
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;

@@ -14,8 +14,9 @@ const script = (path) => ["node", [path]];
 
 /** [name, command, arguments]: the order they run in. */
 const suites = [
-  ["node: core, queue and demo", ...uvu("tests/unit", "^(core|queue|demo)\\.test\\.js$")],
+  ["node: core, queue, demo and the bindings' shape", ...uvu("tests/unit", "^(core|queue|demo|architecture)\\.test\\.js$")],
   ["node: shared queues and waiting", ...uvu("tests/threads", "^shared-queue\\.test\\.js$")],
+  ["node: waiting sleeps, never spins without bound", ...uvu("tests/threads", "^waiting-cpu\\.test\\.js$")],
   ["node: stress, 4 producers × 4 consumers", ...uvu("tests/threads", "^stress\\.test\\.js$")],
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
   ["node: threads terminated at random, 14 B to 1 MiB", ...uvu("tests/threads", "^termination\\.test\\.js$")],
@@ -36,6 +37,13 @@ const suites = [
   ["rollup: bundle in chromium", ...script("tests/runtimes/rollup/run.js")],
   ["workerd: fetch handler", ...script("tests/runtimes/workerd/run.js")],
   ["web demo in chromium", ...script("tests/runtimes/web-demo/run.js")],
+  // rustqueue/nats on a real nats-server (tests/nats/): the packed tarball in each runtime.
+  ["nats: node, packed tarball", "node", ["tests/nats/run.js", "node"]],
+  ["nats: bun, packed tarball", "node", ["tests/nats/run.js", "bun"]],
+  ["nats: deno, packed tarball, TCP + WebSocket", "node", ["tests/nats/run.js", "deno"]],
+  ["nats: processes, restart, authorization", ...script("tests/nats/processes.js")],
+  ["nats: browsers + workerd over WebSocket", ...script("tests/nats/websocket.js")],
+  ["nats: 3-node cluster, stream leader killed", ...script("tests/nats/cluster-failover.js")],
   // The Node suites again on the other LTS lines users run.
   ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
   ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],

@@ -222,7 +222,9 @@ for (const [role, word] of [["sleeping-reader", "READERS_WAITING_AT"], ["sleepin
       await Promise.all(ids.map(started));
       await Promise.all(threads.map((w) => w.terminate()));
     }
-    assert.is(Atomics.load(words, index), WORKERS * WAITS, "every terminated waiter is still counted");
+    // A wait wakes every 50 ms to look again, uncounted for an instant: a thread may die in it.
+    const leaked = Atomics.load(words, index);
+    assert.ok(leaked > WORKERS * WAITS * 0.9, `the terminated waiters are still counted (${leaked})`);
     // Changes that find the count high notify, wake nobody, and after a few in a row set it back.
     let changes = 0;
     while (Atomics.load(words, index) !== 0 && changes < 100) {
@@ -235,7 +237,7 @@ for (const [role, word] of [["sleeping-reader", "READERS_WAITING_AT"], ["sleepin
       }
       changes++;
     }
-    console.log(`  ${role}: ${WORKERS * WAITS} leaked counts healed after ${changes} changes`);
+    console.log(`  ${role}: ${leaked} leaked counts healed after ${changes} changes`);
     assert.is(Atomics.load(words, index), 0, "the count is back to idle");
     assert.ok(changes <= 40, `healed within a bounded number of changes (${changes})`);
     // And a live waiter is still woken promptly.

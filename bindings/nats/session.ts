@@ -1,0 +1,124 @@
+// What every part of one open NatsQueue shares: the connection, the queue's
+// names and shape, what is known of its state, its hints and its log.
+
+import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Hints, Waiters } from "./hints.js";
+import type { QueueNames } from "./names.js";
+import { REQUEST_TIMEOUT_MS } from "./retry.js";
+import { storedCount } from "./setup.js";
+import { Stash } from "./stash.js";
+
+/** How many recent takes a queue object remembers to recognise a second delivery. */
+const TAKEN_REMEMBERED = 4096;
+
+export interface SessionShape {
+  capacity: number;
+  maxMessageSize: number;
+  replicas: number;
+  ackWait: number;
+  sealed: boolean;
+  serverLimit: boolean;
+}
+
+export class Session {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly names: QueueNames;
+  readonly capacity: number;
+  readonly maxSize: number;
+  readonly replicas: number;
+  readonly ackWait: number;
+  /** The stream refuses writes past capacity itself; otherwise writers check first (writing.ts). */
+  readonly serverLimit: boolean;
+  /** Known to be closed (sealed) or deleted: readers drain, then get null. */
+  closed: boolean;
+  /** `close` and `destroy` announce themselves here, so waiting readers look at once. */
+  readonly closedHints: Hints;
+  /** Readers say here that they made space, so waiting writers try again at once. */
+  readonly takenHints: Hints;
+  /**
+   * Woken when the connection comes back: a pull the server was holding died
+   * with the old connection, and without this a reader would notice only when
+   * the pull's own time ran out.
+   */
+  readonly reconnected = new Waiters();
+  /**
+   * Stream sequences of the messages readers here took last. Through a leader
+   * change the new consumer leader may not yet know what the old one handed out,
+   * and hands a message out again; a second copy reaching this queue object is
+   * recognised here and dropped.
+   */
+  readonly #taken = new Set<number>();
+  /** Messages from pulls nobody waits for any more, for the next reader here (stash.ts). */
+  readonly stash: Stash;
+  readonly #log: ((line: string) => void) | undefined;
+
+  constructor(nc: NatsConnection, jsm: JetStreamManager, names: QueueNames, shape: SessionShape, log: ((line: string) => void) | undefined) {
+    this.nc = nc;
+    this.js = jetstream(nc, { timeout: REQUEST_TIMEOUT_MS });
+    this.jsm = jsm;
+    this.names = names;
+    this.capacity = shape.capacity;
+    this.maxSize = shape.maxMessageSize;
+    this.replicas = shape.replicas;
+    this.ackWait = shape.ackWait;
+    this.serverLimit = shape.serverLimit;
+    this.closed = shape.sealed;
+    this.#log = log;
+    this.closedHints = new Hints(nc, names.closed, () => {
+      this.closed = true;
+    });
+    this.takenHints = new Hints(nc, names.taken);
+    this.stash = new Stash(nc);
+    this.#watchReconnects();
+  }
+
+  async #watchReconnects(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        if (status.type === "reconnect") this.reconnected.wakeAll();
+      }
+    } catch {
+      // The connection closed: nothing more to watch.
+    }
+  }
+
+  /** Records a message as handed over; false if it already was. */
+  firstTake(sequence: number): boolean {
+    if (this.#taken.has(sequence)) return false;
+    this.#taken.add(sequence);
+    if (this.#taken.size > TAKEN_REMEMBERED) this.#taken.delete(this.#taken.values().next().value!);
+    return true;
+  }
+
+  get queue(): string {
+    return this.names.queue;
+  }
+
+  get logging(): boolean {
+    return this.#log !== undefined;
+  }
+
+  /** Passes a line to the log callback; a callback that throws does not fail the operation. */
+  emit(line: string): void {
+    if (!this.#log) return;
+    try {
+      this.#log(`rustqueue: ${line}`);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+
+  /** True only when the server says the queue no longer exists. */
+  async isGone(): Promise<boolean> {
+    try {
+      return (await storedCount(this.jsm, this.names)) === null;
+    } catch {
+      return false;
+    }
+  }
+}
