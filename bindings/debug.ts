@@ -7,7 +7,9 @@ import { CORE_MODULES, MessageQueue as ReleaseMessageQueue } from "./message-que
 import debugUnshared from "./generated/debug-unshared.js";
 import debugShared from "./generated/debug-shared.js";
 
+/** A queue whose core is the debug build: the same API, with the core's assertions on. */
 export class MessageQueue extends ReleaseMessageQueue {
+  /** @internal */
   static override [CORE_MODULES] = embeddedModules(debugUnshared, debugShared);
 }
 

@@ -1,3 +1,4 @@
+/* @ts-self-types="./input.d.ts" */
 // Checks of what callers pass in. Each throws a TypeError or RangeError that
 // says what was expected; none of them touches a queue.
 
@@ -6,7 +7,8 @@ const SharedArrayBufferClass: SharedArrayBufferConstructor | undefined = globalT
 /** What `write` accepts: bytes in any view or buffer, or a string to encode as UTF-8. */
 export type MessageData = ArrayBufferView | ArrayBuffer | string;
 
-function describe(value: unknown): string {
+/** @internal What a value is, for an error message: "null", "number", "Object", "Proxy"… */
+export function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object" || typeof value === "function") {
     return Object.prototype.toString.call(value).slice(8, -1);
@@ -54,6 +56,7 @@ const viewAccessors = {
  * goes by the real length) would then run past a slot into the next one, or a
  * read would take a message it then cannot copy.
  */
+/** @internal (see above) */
 export function lengthOf(bytes: Uint8Array): number {
   return typedArrayLength.call(bytes);
 }
@@ -89,7 +92,7 @@ const MESSAGE_TYPES = "a Uint8Array, another ArrayBufferView, an ArrayBuffer or 
 const DESTINATION_TYPES = "a Uint8Array (or another ArrayBufferView) to copy into";
 
 /**
- * The bytes of a message to write, as a Uint8Array over the caller's memory
+ * @internal The bytes of a message to write, as a Uint8Array over the caller's memory
  * (no copy; a new view only when given another kind of view or a buffer).
  */
 export function messageBytes(data: Exclude<MessageData, string>, method: string): Uint8Array {
@@ -123,12 +126,12 @@ export function messageBytes(data: Exclude<MessageData, string>, method: string)
 /** The last caller's Uint8Array that `messageBytes` found on an unshared buffer: only that fact is remembered. */
 let lastUnsharedView: unknown = null;
 
-/** For a view whose real length is 0: throws if that is because its buffer was detached. */
+/** @internal For a view whose real length is 0: throws if that is because its buffer was detached. */
 export function notDetached(bytes: Uint8Array, method: string, what: "view" | "buffer" = "view"): void {
   if (isDetached(typedArrayBuffer.call(bytes))) throw new TypeError(`${method}: the ${what}'s ArrayBuffer is detached`);
 }
 
-/** The buffer a read copies into: any ArrayBufferView, seen as bytes. */
+/** @internal The buffer a read copies into: any ArrayBufferView, seen as bytes. */
 export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   let bytes: Uint8Array;
   if (typedArrayKind.call(buffer) === "Uint8Array") {
@@ -142,7 +145,7 @@ export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   return bytes;
 }
 
-/** UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD. */
+/** @internal UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD. */
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -160,7 +163,7 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** An option that must be a whole number in [min, max], or absent. */
+/** @internal An option that must be a whole number in [min, max], or absent. */
 export function integerOption(options: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
@@ -171,7 +174,7 @@ export function integerOption(options: Record<string, unknown>, name: string, fa
   return value;
 }
 
-/** The options object itself: absent, or a plain object with only known keys. */
+/** @internal The options object itself: absent, or a plain object with only known keys. */
 export function optionsObject(options: unknown, known: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
@@ -183,4 +186,3 @@ export function optionsObject(options: unknown, known: readonly string[]): Recor
   return options as Record<string, unknown>;
 }
 
-export { describe };

@@ -1,3 +1,4 @@
+/* @ts-self-types="./message-queue.d.ts" */
 // MessageQueue: the public face of one queue. It checks arguments, waits, makes
 // streams and emits the original module's log lines; the slots themselves are
 // driven by a Ring (ring.ts), over the wasm core (assembly/index.ts).
@@ -5,7 +6,9 @@
 import type { CoreModules } from "./core.js";
 import { LARGEST_CAPACITY, LARGEST_MESSAGE_SIZE } from "./generated/core-constants.js";
 import { handleMemory, makeHandle, type QueueHandle } from "./handle.js";
+import { inspectCustom, summary } from "./inspect.js";
 import { describe, destinationBytes, integerOption, lengthOf, type MessageData, messageBytes, notDetached, optionsObject } from "./input.js";
+import { ATTACH_OPTION_NAMES, type AttachOptions, DEFAULT_ABANDON_AFTER_MS, logOption, type MessageQueueOptions, OPTION_NAMES } from "./queue-options.js";
 import { QueueError } from "./queue-error.js";
 import { QueueReader } from "./queue-reader.js";
 import { Ring } from "./ring.js";
@@ -14,41 +17,24 @@ import { AGAIN, type Attempt, awaitOn, blockOn } from "./wait-loop.js";
 import type { WaitingQueue } from "./waiting-queue.js";
 import { deadlineOf, type WaitOptions } from "./wait-options.js";
 
-export interface MessageQueueOptions {
-  /** Most messages held at once. Default 16, from 1 to 1,048,576. */
-  capacity?: number;
-  /** Largest message in bytes. Default 4096, from 1 to 67,108,864. */
-  maxMessageSize?: number;
-  /** Receives the original module's log lines, prefixed "rustqueue: ". */
-  log?: (line: string) => void;
-  /** Put the queue in a shared WebAssembly.Memory, so that workers can attach to it. */
-  shared?: boolean;
-  /**
-   * Shared queues: milliseconds a write may stay claimed but unpublished at the
-   * head of the queue before this thread's readers take its writer for dead
-   * (a terminated worker) and move past it. Default 1000.
-   */
-  abandonAfter?: number;
-}
 
-export interface AttachOptions {
-  /** Receives this thread's log lines, prefixed "rustqueue: ". */
-  log?: (line: string) => void;
-  /** As for MessageQueueOptions: how long this thread's readers wait on a dead writer. Default 1000. */
-  abandonAfter?: number;
-}
-
-const OPTION_NAMES = ["capacity", "maxMessageSize", "log", "shared", "abandonAfter"] as const;
-const ATTACH_OPTION_NAMES = ["log", "abandonAfter"] as const;
-const DEFAULT_ABANDON_AFTER_MS = 1000;
-
-/** Key of the static field that says which build of the core a class uses. */
+/** @internal Key of the static field that says which build of the core a class uses. */
 export const CORE_MODULES = Symbol("rustqueue.coreModules");
 /** Key under which `attach` hands the constructor a ring it has already attached. */
 const ATTACHED = Symbol("rustqueue.attached");
 
+/**
+ * A bounded FIFO queue of messages (bytes, or strings as UTF-8) in WebAssembly
+ * memory: at most `capacity` messages of at most `maxMessageSize` bytes each.
+ * Made with `{ shared: true }`, it lives in shared memory, and any number of
+ * threads attach to it by its `handle`.
+ *
+ * Reading and writing come in three forms: at once (`write`, `read`: a full or
+ * empty queue throws or gives null), waiting on a promise (`send`, `receive`,
+ * `for await`, the streams) and blocking the thread (`sendSync`, `receiveSync`).
+ */
 export class MessageQueue implements WaitingQueue {
-  /** Set by each entry point: the release build, the debug build, or workerd's imported modules. */
+  /** @internal Set by each entry point: the release build, the debug build, or workerd's imported modules. */
   static [CORE_MODULES]: CoreModules | undefined;
 
   readonly #ring: Ring;
@@ -289,6 +275,14 @@ export class MessageQueue implements WaitingQueue {
     return blockOn(() => this.#orAgain(this.#readInto(destination, "receiveIntoSync")), this.#ring.written, deadline, "receiveIntoSync");
   }
 
+  /**
+   * Every message decoded as UTF-8, until the queue is closed and drained, waiting
+   * for each: `for await (const text of q.texts())`. Options apply to each wait.
+   */
+  async *texts(options?: WaitOptions): AsyncGenerator<string, void, undefined> {
+    for (let text; (text = await this.receiveText(options)) !== null;) yield text;
+  }
+
   /** Every message until the queue is closed and drained, waiting for each. */
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>, void, undefined> {
     for (let message; (message = await this.receive()) !== null;) yield message;
@@ -306,6 +300,17 @@ export class MessageQueue implements WaitingQueue {
   /** The queue as a WHATWG WritableStream: each chunk is sent, waiting for space; closing or aborting it closes the queue. */
   get writable(): WritableStream<MessageData> {
     return writableTo(this);
+  }
+
+  /** The queue in one line: `MessageQueue { capacity: 16, length: 2, maxMessageSize: 4096, closed: false, shared: false }`. */
+  toString(): string {
+    const { capacity, length, maxMessageSize, closed, shared } = this;
+    return summary("MessageQueue", { capacity, length, maxMessageSize, closed, shared });
+  }
+
+  /** @internal What `console.log(queue)` prints in Node, Deno and Bun: `toString()`. */
+  [inspectCustom](): string {
+    return this.toString();
   }
 
   #await<T>(attempt: Attempt<T>, options: WaitOptions | undefined, method: string): Promise<T> {
@@ -371,13 +376,6 @@ export class MessageQueue implements WaitingQueue {
       });
     }
   }
-}
-
-function logOption(log: unknown): ((line: string) => void) | undefined {
-  if (log !== undefined && typeof log !== "function") {
-    throw new TypeError(`option log must be a function, got ${describe(log)}`);
-  }
-  return log as ((line: string) => void) | undefined;
 }
 
 function coreModulesOf(constructor: typeof MessageQueue): CoreModules {

@@ -1,3 +1,6 @@
+/* @ts-self-types="./queue-error.d.ts" */
+// QueueError and its codes: what every failing queue operation throws.
+
 /**
  * The error codes a queue operation can fail with, named after the errno values
  * the original kernel device returns.
@@ -16,11 +19,18 @@ export type QueueErrorCode =
 
 /** Thrown by queue operations; `code` says which failure it is. */
 export class QueueError extends Error {
+  /** Which failure this is: `err.code === "ENOSPC"` for a full queue, and so on. */
   readonly code: QueueErrorCode;
 
+  /** Made by the queue's operations; `message` says what happened in words a person can act on. */
   constructor(code: QueueErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "QueueError";
     this.code = code;
+  }
+
+  /** `QueueError [ENOSPC]: queue full (16 of 16 messages)`: the name, the code and the message. */
+  override toString(): string {
+    return `${this.name} [${this.code}]: ${this.message}`;
   }
 }

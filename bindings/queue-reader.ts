@@ -1,3 +1,4 @@
+/* @ts-self-types="./queue-reader.d.ts" */
 // QueueReader: one "open file" of the original device. Its first read dequeues
 // one whole message; later reads stream the rest of it, however small the
 // caller's buffer; after that it reads EOF (0). A reader whose first read found
@@ -7,11 +8,16 @@ import { destinationBytes, lengthOf, notDetached } from "./input.js";
 import { QueueError } from "./queue-error.js";
 
 /**
- * Dequeues one message for a reader: into `destination` when it fits (returns
+ * @internal Dequeues one message for a reader: into `destination` when it fits (returns
  * its length), else into a new array (returned); null when the queue is empty.
  */
 export type Dequeue = (destination: Uint8Array) => number | Uint8Array | null;
 
+/**
+ * One "open file" of the original device, made by `MessageQueue.open()`: its first
+ * `read(buffer)` dequeues one whole message, and later reads stream the rest of it
+ * into however small a buffer; then it reads 0 (EOF).
+ */
 export class QueueReader {
   readonly #dequeue: Dequeue;
   /** True once this reader has dequeued its message. */

@@ -1,9 +1,11 @@
+/* @ts-self-types="./wait-options.d.ts" */
 // The `{ timeout, signal }` options of the waiting methods, checked once, and the
 // deadline they make.
 
 import { describe } from "./input.js";
 import { QueueError } from "./queue-error.js";
 
+/** How long the waiting methods (`send`, `receive`, their Sync forms…) may wait. */
 export interface WaitOptions {
   /** Milliseconds to wait at most; ETIMEDOUT after. Default: no limit. */
   timeout?: number;
@@ -11,7 +13,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** When a wait gives up. Its clock starts the first time the caller must wait. */
+/** @internal When a wait gives up. Its clock starts the first time the caller must wait. */
 export class Deadline {
   readonly timeout: number;
   readonly signal: AbortSignal | undefined;
@@ -37,6 +39,7 @@ export class Deadline {
 /** No timeout and no signal: one object for every such wait, since it never changes. */
 const FOREVER = new Deadline(Infinity, undefined);
 
+/** @internal The deadline of a wait's options, checked. */
 export function deadlineOf(options: unknown, method: string, allowSignal: boolean): Deadline {
   if (options === undefined) return FOREVER;
   if (typeof options !== "object" || options === null) {

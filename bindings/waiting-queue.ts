@@ -1,3 +1,4 @@
+/* @ts-self-types="./waiting-queue.d.ts" */
 // The waiting interface that every rustqueue queue offers, whether it lives in
 // this thread's memory (MessageQueue) or on a NATS JetStream server (NatsQueue):
 // code written against it runs on either, and one queue's stream can be piped
@@ -6,6 +7,11 @@
 import type { MessageData } from "./input.js";
 import type { WaitOptions } from "./wait-options.js";
 
+/**
+ * What every rustqueue queue offers for waiting, whether it lives in this thread's
+ * memory (`MessageQueue`) or on a NATS JetStream server (`NatsQueue`): code written
+ * against it runs on either.
+ */
 export interface WaitingQueue {
   /**
    * Enqueues one message, waiting while the queue is full. Resolves to the bytes

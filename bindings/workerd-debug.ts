@@ -6,7 +6,9 @@ import { CORE_MODULES, MessageQueue as ReleaseMessageQueue } from "./message-que
 import debugUnshared from "./wasm/rustqueue.debug.wasm";
 import debugShared from "./wasm/rustqueue-shared.debug.wasm";
 
+/** A queue whose core is the debug build: the same API, with the core's assertions on. */
 export class MessageQueue extends ReleaseMessageQueue {
+  /** @internal */
   static override [CORE_MODULES] = importedModules(debugUnshared, debugShared);
 }
 

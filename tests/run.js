@@ -21,7 +21,7 @@ const suites = [
   ["node: workers terminated mid-storm", ...uvu("tests/threads", "^fault\\.test\\.js$")],
   ["node: threads terminated at random, 14 B to 1 MiB", ...uvu("tests/threads", "^termination\\.test\\.js$")],
   // Tests that search for bugs: seeded fast-check runs (RUSTQUEUE_SEED to vary, see tests/support/seeded.js).
-  ["node: model-based, against the SPEC's model", ...uvu("tests/unit", "^model\\.test\\.js$")],
+  ["node: model-based, against a model of the device", ...uvu("tests/unit", "^model\\.test\\.js$")],
   ["node: interleavings on one shared memory", ...uvu("tests/threads", "^interleaving\\.test\\.js$")],
   ["node: fuzzing the core, corrupted memory", ...uvu("tests/unit", "^fuzz-(core|api)\\.test\\.js$")],
   ["node: every bad input", ...uvu("tests/unit", "^bad-input\\.test\\.js$")],
@@ -50,6 +50,9 @@ const suites = [
   ["package: publint", ...script("tests/package/publint.js")],
   ["package: attw (esm-only)", ...script("tests/package/attw.js")],
   ["package: jsr (deno publish --dry-run)", ...script("tests/package/jsr.js")],
+  ["types: a consumer under TypeScript 5.0 to 7.0", ...script("tests/types/run.js")],
+  ["docs: API reference (TypeDoc, warnings fail)", ...script("tests/api-docs/run.js")],
+  ["docs: every example in README.md and docs/", ...script("tests/examples/run.js")],
   // Not timed: a short run of every benchmark, into a temp folder, proves `npm run bench` works.
   ["bench: npm run bench -- --quick", "node", ["--expose-gc", "bench/run.js", "--quick"]],
 ];

@@ -1,4 +1,4 @@
-// The single-thread behaviour of SPEC section 1 and 2, as runtime-neutral cases.
+// The single-thread behaviour of the queue and its API, as runtime-neutral cases.
 // Each case gets the package's exports (`lib`) and uvu's assert; the Node suite
 // runs them with uvu, and the runtime suites run the same list elsewhere.
 
@@ -454,5 +454,53 @@ export const queueCases = [
     assert.is(error.name, "QueueError");
     assert.is(error.code, "ENOSPC");
     assert.is(error.message, "queue full (16 of 16 messages)");
+  }],
+
+  ["String(queue) gives its shape and state; String(error) its code", (lib, assert) => {
+    const q = new lib.MessageQueue({ capacity: 4, maxMessageSize: 64 });
+    q.write("one");
+    assert.is(String(q), "MessageQueue { capacity: 4, length: 1, maxMessageSize: 64, closed: false, shared: false }");
+    q.close();
+    assert.ok(String(q).includes("closed: true"));
+    const full = new lib.MessageQueue({ capacity: 1 });
+    full.write("x");
+    let error;
+    try {
+      full.write("y");
+    } catch (thrown) {
+      error = thrown;
+    }
+    assert.is(String(error), "QueueError [ENOSPC]: queue full (1 of 1 messages)");
+  }],
+
+  ["texts() yields every message as a string until the queue is closed and drained", async (lib, assert) => {
+    const q = new lib.MessageQueue();
+    q.write("one");
+    q.write(new TextEncoder().encode("twö"));
+    q.close();
+    const texts = [];
+    for await (const text of q.texts()) texts.push(text);
+    assert.equal(texts, ["one", "twö"]);
+  }],
+
+  ["producers that all finish before one close lose nothing: consumers drain and stop", async (lib, assert) => {
+    const q = new lib.MessageQueue({ capacity: 4 });
+    const produce = async (name) => {
+      for (let i = 0; i < 20; i++) await q.send(`${name} ${i}`);
+    };
+    const consume = async () => {
+      const got = [];
+      for await (const text of q.texts()) got.push(text);
+      return got;
+    };
+    const consumers = [consume(), consume()];
+    await Promise.all([produce("a"), produce("b"), produce("c")]);
+    q.close();
+    const received = (await Promise.all(consumers)).flat();
+    assert.is(received.length, 60);
+    for (const name of ["a", "b", "c"]) {
+      const own = received.filter((text) => text.startsWith(`${name} `)).map((text) => Number(text.split(" ")[1]));
+      assert.equal([...own].sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i));
+    }
   }],
 ];

@@ -1,4 +1,4 @@
-// Installable from a clean checkout (SPEC section 9): what a user gets from the
+// Installable from a clean checkout: what a user gets from the
 // repository itself, with no build by hand. The committed HEAD is cloned into a
 // temporary folder (uncommitted changes are not in it, by design), installed with
 // `npm ci`, and `npm pack`ed, whose `prepare` script must build; the tarball is

@@ -1,4 +1,4 @@
-// Every bad input of SPEC section 6, from the table in tests/unit/bad-inputs.js:
+// Every bad input, from the table in tests/unit/bad-inputs.js:
 // for each row, on the release and the debug build, in ordinary and in shared
 // memory, the error's class, code and message, and then that the queue is
 // exactly as it was: same length, same messages in the same order, same closed

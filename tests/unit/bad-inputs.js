@@ -1,4 +1,4 @@
-// Every bad input of SPEC section 6 as one table: each row names a public method,
+// Every kind of bad input as one table: each row names a public method,
 // an input or a state, and what must happen — the error's class, its `code`
 // (QueueErrors) and its message — and tests/unit/bad-input.test.js checks after every
 // row that the queue is exactly as it was: same length, same messages in the same

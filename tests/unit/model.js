@@ -1,4 +1,4 @@
-// A plain JavaScript reference model of SPEC section 1: what one queue and its
+// A plain JavaScript reference model of the device's semantics: what one queue and its
 // readers must do, with no ring, no slots and no wasm. The model-based tests
 // run random command sequences against it and against the real queue and
 // compare every result, every error and every log line.

@@ -1,6 +1,6 @@
 // Model-based tests: fast-check draws random sequences of every single-thread
 // operation and runs each against the real queue and against the plain model of
-// SPEC section 1 (tests/unit/model.js), comparing every return value, every
+// the device (tests/unit/model.js), comparing every return value, every
 // error (class, code and message), every byte copied and every log line. The
 // sizes cluster where bugs live: 0, the largest message, one past it, strings
 // whose UTF-8 (4-byte characters, lone surrogates) ends exactly at the limit,
