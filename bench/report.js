@@ -241,7 +241,7 @@ function targetsTable(list) {
   const shown = (t, value) => (value == null ? "—" : t.unit === "percent" ? `${value.toFixed(2)}%`
     : t.unit === "completed" ? `${Math.round(value * 100)}% of runs completed` : ratio(value));
   const met = (t) => (t.met == null ? "—" : t.met ? "yes" : "**no**");
-  const lines = [`| SPEC § 5 workload | target | capacity | measured | met |${larger ? ` at capacity ${larger} (not judged) |` : ""}`,
+  const lines = [`| workload | target | capacity | measured | met |${larger ? ` at capacity ${larger} (not judged) |` : ""}`,
     `|---|---|--:|--:|:-:|${larger ? "--:|" : ""}`];
   for (const t of list) {
     lines.push(`| ${t.workload} | ${t.target} | ${t.capacity ?? "—"} | ${shown(t, t.measured)} | ${met(t)} |${larger ? ` ${t.atLarger ? shown(t, t.atLarger.measured) : ""} |` : ""}`);
@@ -277,11 +277,11 @@ export function machineLine(results) {
 export function markdown(results, { chartPath } = {}) {
   const parts = [`Measured by \`npm run bench\` on ${machineLine(results)}. Ratios compare runs made side by side in that one run; the machine is shared, so absolute numbers move from run to run more than the ratios do.`];
   if (chartPath) parts.push(`![rustqueue against the alternatives](${chartPath})`);
-  parts.push("**SPEC section 5 targets**");
+  parts.push("**The performance targets**");
   if (results.threads || results.browser) {
     const { judged, larger } = judgedCapacities(results.threads);
-    parts.push(`Judged at the default capacity of ${judged}, as the SPEC asks: a user who tunes nothing must already be better off. `
-      + `Where the SPEC asks for capacity ${larger}, that is a target of its own; the last column shows what capacity ${larger} measured `
+    parts.push(`Judged at the default capacity of ${judged}: a user who tunes nothing must already be better off. `
+      + `Where a target names capacity ${larger}, that is a target of its own; the last column shows what capacity ${larger} measured `
       + `for the rows judged at ${judged}, for comparison only. postMessage's queue is unbounded. Ping-pong keeps one message in flight; `
       + `the idle row's queues hold ${judged}. In one thread the queue holds a batch of 16, so its capacity does not matter there.`);
   }
