@@ -6,23 +6,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startStorm } from "./storm.js";
+import { random } from "../support/random.js";
 
 const SEED = Number(process.env.RUSTQUEUE_SEED ?? 20261129);
 const ROUNDS = Number(process.env.RUSTQUEUE_FAULT_ROUNDS ?? 10);
 const PER_PRODUCER = 40_000;
 const TIME_LIMIT_MS = 60_000;
-
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

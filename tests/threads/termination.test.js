@@ -18,6 +18,7 @@ import { Worker } from "node:worker_threads";
 import { MessageQueue } from "rustqueue";
 import { checkMessage, fillMessage, producerOf, seqOf } from "./message-pattern.js";
 import { core as K } from "../support/core-constants.js";
+import { random } from "../support/random.js";
 
 const SEED = Number(process.env.RUSTQUEUE_SEED ?? 20261129);
 const TERMINATIONS = Number(process.env.RUSTQUEUE_TERMINATIONS ?? 1000);
@@ -29,18 +30,6 @@ const PER_ROUND = 4;
 /** The producer id of the fresh writer after a storm: above every id a storm uses. */
 const FRESH_PRODUCER = TERMINATIONS + 10;
 const workerUrl = new URL("./workers/termination.js", import.meta.url);
-
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
