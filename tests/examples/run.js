@@ -20,6 +20,7 @@ import { runtimeBinary } from "../support/runtime-binary.js";
 import { tool } from "../tools/index.js";
 import { workerdConfig } from "../runtimes/workerd/config.js";
 import { codeBlocks } from "./markdown-blocks.js";
+import { workerdPort } from "../support/workerd-port.js";
 
 const RUN_TIMEOUT_MS = 60_000;
 const PAGE_TIMEOUT_MS = 30_000;
@@ -185,7 +186,7 @@ async function runInWorkerd(code, folder, expected) {
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   try {
-    const port = await listeningPort(child);
+    const port = await workerdPort(child);
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(RUN_TIMEOUT_MS) });
     const body = await response.text();
     if (!response.ok) return { error: `answered ${response.status}: ${body} ${output}` };
@@ -196,26 +197,6 @@ async function runInWorkerd(code, folder, expected) {
   } finally {
     child.kill("SIGKILL");
   }
-}
-
-/** Workerd writes a JSON line per socket it listens on to its control fd. */
-function listeningPort(child) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("workerd did not listen within 30 s")), 30_000);
-    child.once("exit", (status) => reject(new Error(`workerd exited with ${status} before listening`)));
-    let buffered = "";
-    child.stdio[3].on("data", (chunk) => {
-      buffered += chunk;
-      for (const line of buffered.split("\n").slice(0, -1)) {
-        const event = JSON.parse(line);
-        if (event.event === "listen") {
-          clearTimeout(timer);
-          resolve(event.port);
-        }
-      }
-      buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
-    });
-  });
 }
 
 /** A runtime from tests/tools, looked up on first use: { file, args } or null. */

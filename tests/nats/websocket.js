@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { connect } from "@nats-io/transport-node";
 import { launchChromium, launchFirefox } from "../support/browsers.js";
 import { runtimeBinary } from "../support/runtime-binary.js";
+import { workerdPort } from "../support/workerd-port.js";
 import { tool, toolsInstall } from "../tools/index.js";
 import { natsProject } from "./project.js";
 import { freePort, natsServerBinary, startServer, stopAll } from "./server.js";
@@ -101,22 +102,7 @@ async function inWorkerd() {
   child.stdout.on("data", (chunk) => output.push(String(chunk)));
   child.stderr.on("data", (chunk) => output.push(String(chunk)));
   try {
-    const port = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("workerd did not listen within 30 s")), 30_000);
-      child.once("exit", (code) => reject(new Error(`workerd exited with ${code}: ${output.join("")}`)));
-      let buffered = "";
-      child.stdio[3].on("data", (chunk) => {
-        buffered += chunk;
-        for (const line of buffered.split("\n").slice(0, -1)) {
-          const event = JSON.parse(line);
-          if (event.event === "listen") {
-            clearTimeout(timer);
-            resolve(event.port);
-          }
-        }
-        buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
-      });
-    });
+    const port = await workerdPort(child, (code) => `workerd exited with ${code}: ${output.join("")}`);
     const name = "edge-jobs";
     const response = await fetch(`http://127.0.0.1:${port}/?nats=${encodeURIComponent(wsUrl)}&name=${name}&count=16`, { signal: AbortSignal.timeout(60_000) });
     const result = await response.json();
