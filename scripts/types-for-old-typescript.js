@@ -9,7 +9,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 const OLD_TYPES = "dist/ts5.6";
 rmSync(OLD_TYPES, { recursive: true, force: true });
 mkdirSync(OLD_TYPES, { recursive: true });
-for (const name of readdirSync("dist").filter((file) => file.endsWith(".d.ts"))) {
-  const types = readFileSync(`dist/${name}`, "utf8").replaceAll(/\b(Uint8Array)<ArrayBuffer(?:Like)?>/g, "$1");
-  writeFileSync(`${OLD_TYPES}/${name}`, types);
+// The main entries' files, and rustqueue/nats's beside them (its imports of "../x.js" stay within the copy).
+for (const folder of ["", "nats/"]) {
+  mkdirSync(`${OLD_TYPES}/${folder}`, { recursive: true });
+  for (const name of readdirSync(`dist/${folder}`).filter((file) => file.endsWith(".d.ts"))) {
+    const types = readFileSync(`dist/${folder}${name}`, "utf8").replaceAll(/\b(Uint8Array)<ArrayBuffer(?:Like)?>/g, "$1");
+    writeFileSync(`${OLD_TYPES}/${folder}${name}`, types);
+  }
 }

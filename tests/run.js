@@ -45,8 +45,8 @@ const suites = [
   ["nats: browsers + workerd over WebSocket", ...script("tests/nats/websocket.js")],
   ["nats: 3-node cluster, stream leader killed", ...script("tests/nats/cluster-failover.js")],
   // The Node suites again on the other LTS lines users run.
-  ["node 22: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "22"]],
-  ["node 24: node suites and packed tarball", "node", ["tests/runtimes/node-lts/run.js", "24"]],
+  ["node 22: node suites, packed tarball, nats", "node", ["tests/runtimes/node-lts/run.js", "22"]],
+  ["node 24: node suites, packed tarball, nats", "node", ["tests/runtimes/node-lts/run.js", "24"]],
   ["package: publint", ...script("tests/package/publint.js")],
   ["package: attw (esm-only)", ...script("tests/package/attw.js")],
   ["package: jsr (deno publish --dry-run)", ...script("tests/package/jsr.js")],

@@ -1,28 +1,29 @@
 // Wake-up hints on core NATS subjects beside the stream: a reader that took a
-// message from a full-looking queue says so on `<queue>.taken`, and `close` and
-// `destroy` say so on `<queue>.closed`. A hint only shortens a wait: whoever
-// waits also looks again on a timer, so a lost hint costs time, never a message.
+// message says so on `<queue>.taken`, with the message's stream sequence, and
+// `close` and `destroy` say so on `<queue>.closed`. A hint only shortens a wait:
+// whoever waits also looks again on a timer, so a lost hint costs time, never a
+// message.
 
 import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 
 export interface Wait {
-  /** Resolves on a hint or after the time given; rejects with the signal's reason on abort. */
-  readonly promise: Promise<void>;
+  /** Resolves to true on a hint, to false after the time given; rejects with the signal's reason on abort. */
+  readonly promise: Promise<boolean>;
   /** Stops waiting (resolves nothing); needed when something else ended the wait. */
   cancel(): void;
 }
 
 /** Callers waiting for something to happen here, each with its own time limit and signal. */
 export class Waiters {
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Set<(hinted: boolean) => void>();
 
   wakeAll(): void {
-    for (const wake of [...this.#waiters]) wake();
+    for (const wake of [...this.#waiters]) wake(true);
   }
 
   wait(ms: number, signal?: AbortSignal): Wait {
     let cancel = () => {};
-    const promise = new Promise<void>((resolve, reject) => {
+    const promise = new Promise<boolean>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
@@ -33,15 +34,15 @@ export class Waiters {
         signal?.removeEventListener("abort", onAbort);
         this.#waiters.delete(wake);
       };
-      const wake = () => {
+      const wake = (hinted: boolean) => {
         finish();
-        resolve();
+        resolve(hinted);
       };
       const onAbort = () => {
         finish();
         reject(signal!.reason);
       };
-      if (ms !== Infinity) timer = setTimeout(wake, ms);
+      if (ms !== Infinity) timer = setTimeout(wake, ms, false);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiters.add(wake);
       cancel = finish;
@@ -58,6 +59,8 @@ export class Hints extends Waiters {
    * round trip of a write the server refused as full) is not missed.
    */
   received = 0;
+  /** The largest number a hint carried: on `<queue>.taken`, the latest stream sequence taken. */
+  latest = 0;
   readonly #nc: NatsConnection;
   readonly #subject: string;
   readonly #onHint: (() => void) | undefined;
@@ -74,19 +77,25 @@ export class Hints extends Waiters {
   listen(): void {
     if (this.#subscription) return;
     this.#subscription = this.#nc.subscribe(this.#subject, {
-      callback: (error) => {
+      callback: (error, msg) => {
         if (error) return;
         this.received++;
+        const latest = Number(msg.string());
+        if (latest > this.latest) this.latest = latest;
         this.#onHint?.();
         this.wakeAll();
       },
     });
   }
 
-  /** Publishes a hint (fire and forget). */
-  send(): void {
+  get listening(): boolean {
+    return this.#subscription !== undefined && !this.#subscription.isClosed();
+  }
+
+  /** Publishes a hint (fire and forget), carrying a number when there is one to tell. */
+  send(latest?: number): void {
     try {
-      this.#nc.publish(this.#subject);
+      this.#nc.publish(this.#subject, latest === undefined ? undefined : String(latest));
     } catch {
       // A closed connection: nobody is waiting on it here either.
     }

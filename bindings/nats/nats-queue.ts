@@ -49,7 +49,7 @@ const OPENING = Symbol("NatsQueue.open");
 
 export class NatsQueue implements WaitingQueue {
   readonly #session: Session;
-  #readable: ReadableStream<Uint8Array> | undefined;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<MessageData> | undefined;
 
   /** @internal Use `NatsQueue.open`. */
@@ -141,7 +141,7 @@ export class NatsQueue implements WaitingQueue {
   }
 
   /** Dequeues the next message, or resolves to null when the queue is empty now. */
-  async read(): Promise<Uint8Array | null> {
+  async read(): Promise<Uint8Array<ArrayBuffer> | null> {
     const session = this.#session;
     // Told the queue was closed or destroyed: a pull on a deleted queue would only time out.
     if (session.closed && await session.isGone()) return null;
@@ -165,17 +165,24 @@ export class NatsQueue implements WaitingQueue {
     const bytes = messageCopy(session, data, "send");
     // One id for every try: a try that landed unseen makes the next a duplicate the server drops.
     const id = nextMessageId();
+    const hints = session.takenHints;
     let backoff = 10;
+    // A write refused as full costs a round trip: skip it while the hints say the
+    // queue is still full, but never past a timer's end, since hints can be lost
+    // (and a send that may not wait tries once).
+    let mustTry = deadline.timeout === 0;
     for (;;) {
       if (deadline.signal?.aborted) throw deadline.signal.reason;
-      const hintsBefore = session.takenHints.received;
-      if (await publish(session, bytes, id, "send", deadline)) break;
-      session.takenHints.listen();
-      const left = deadline.remaining("send");
-      // Space made while the refused write was under way: try again at once.
-      if (session.takenHints.received !== hintsBefore) continue;
-      await session.takenHints.wait(Math.min(backoff, left), deadline.signal).promise;
-      backoff = Math.min(backoff * 2, SEND_BACKOFF_MAX_MS);
+      const hintsBefore = hints.received;
+      if (mustTry || session.roomLikely()) {
+        if (await publish(session, bytes, id, "send", deadline)) break;
+        hints.listen();
+        // Space made while the refused write was under way: try again at once.
+        if (hints.received !== hintsBefore && session.roomLikely()) continue;
+      }
+      const hinted = await hints.wait(Math.min(backoff, deadline.remaining("send")), deadline.signal).promise;
+      mustTry = !hinted;
+      if (!hinted) backoff = Math.min(backoff * 2, SEND_BACKOFF_MAX_MS);
     }
     await logEnqueued(session, bytes.length);
     return bytes.length;
@@ -185,7 +192,7 @@ export class NatsQueue implements WaitingQueue {
    * Dequeues the next message, waiting while the queue is empty. Resolves to a
    * new Uint8Array, or to null once the queue is closed (or destroyed) and drained.
    */
-  async receive(options?: WaitOptions): Promise<Uint8Array | null> {
+  async receive(options?: WaitOptions): Promise<Uint8Array<ArrayBuffer> | null> {
     const deadline = deadlineOf(options, "receive", true);
     return receive(this.#session, "receive", deadline);
   }
@@ -231,12 +238,12 @@ export class NatsQueue implements WaitingQueue {
   }
 
   /** Every message until the queue is closed and drained, waiting for each. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>, void, undefined> {
     for (let message; (message = await this.receive()) !== null;) yield message;
   }
 
   /** The queue as a WHATWG ReadableStream of messages, pulled one at a time. */
-  get readable(): ReadableStream<Uint8Array> {
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
     return (this.#readable ??= readableFrom(this));
   }
 

@@ -56,16 +56,17 @@ export async function accept(session: Session, delivery: Delivery, method: strin
   }
   // A copy of a message already handed over here (a leader change) is acknowledged again and dropped.
   if (!session.firstTake(delivery.sequence)) return false;
-  // The queue was at least half full before this take (messages other readers
-  // hold unacknowledged count too, and are not in `pending`): a writer may be
-  // waiting for the space it made.
-  if ((delivery.pending + 1) * 2 >= session.capacity) session.takenHints.send();
+  // Space made: a writer may be waiting for it. The sequence lets writers tell
+  // whether the space is already taken again (see `NatsQueue.send`); it is sent
+  // for every take, since a writer that missed some would think the queue fuller
+  // than it is. A publish without a reply, written out with the next request.
+  session.takenHints.send(delivery.sequence);
   session.emit(`dequeued (${delivery.pending} remaining)`);
   return true;
 }
 
 /** The message there now, taken; null when there is none. */
-export async function takeNow(session: Session, method: string, deadline: Deadline, limit: number): Promise<Uint8Array | null> {
+export async function takeNow(session: Session, method: string, deadline: Deadline, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   for (;;) {
     const kept = session.stash.take();
     const pulled = kept ?? await pull(session, 0, method, deadline, limit);
@@ -108,7 +109,7 @@ async function waitForMessage(session: Session, ms: number, deadline: Deadline):
 }
 
 /** A closed queue: the next message still in it, or null once it is drained. */
-async function drain(session: Session, method: string, deadline: Deadline): Promise<Uint8Array | null> {
+async function drain(session: Session, method: string, deadline: Deadline): Promise<Uint8Array<ArrayBuffer> | null> {
   for (;;) {
     const state = await retrying(() => readersState(session.jsm, session.names),
       { queue: session.queue, action: method, method, deadline, limit: Infinity });
@@ -121,7 +122,7 @@ async function drain(session: Session, method: string, deadline: Deadline): Prom
 }
 
 /** `receive`: the next message, waiting while the queue is empty and open. */
-export async function receive(session: Session, method: string, deadline: Deadline): Promise<Uint8Array | null> {
+export async function receive(session: Session, method: string, deadline: Deadline): Promise<Uint8Array<ArrayBuffer> | null> {
   let lookAtState = false;
   let firstTry = true;
   for (;;) {

@@ -38,6 +38,8 @@ export class Session {
   readonly closedHints: Hints;
   /** Readers say here that they made space, so waiting writers try again at once. */
   readonly takenHints: Hints;
+  /** The stream sequence of the last message written here; 0 before the first. */
+  lastWritten = 0;
   /**
    * Woken when the connection comes back: a pull the server was holding died
    * with the old connection, and without this a reader would notice only when
@@ -83,6 +85,20 @@ export class Session {
     } catch {
       // The connection closed: nothing more to watch.
     }
+  }
+
+  /**
+   * Whether a write may find space, judged from what is known here: the last
+   * sequence written here and the latest one a reader said it took. Messages
+   * written by others make the queue fuller than this thinks, so a write it lets
+   * through can still find the queue full; it says "full" only when the messages
+   * written here since that take fill the queue, which a take whose hint is still
+   * on its way (or lost) can make wrong for a moment, never for longer than a
+   * waiting writer's timer.
+   */
+  roomLikely(): boolean {
+    const taken = this.takenHints.latest;
+    return !this.takenHints.listening || this.lastWritten === 0 || taken === 0 || this.lastWritten - taken < this.capacity;
   }
 
   /** Records a message as handed over; false if it already was. */

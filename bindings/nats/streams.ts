@@ -7,14 +7,14 @@ import type { WaitOptions } from "../wait-options.js";
 
 interface Waiting {
   send(data: MessageData, options?: WaitOptions): Promise<number>;
-  receive(options?: WaitOptions): Promise<Uint8Array | null>;
+  receive(options?: WaitOptions): Promise<Uint8Array<ArrayBuffer> | null>;
   close(): Promise<void>;
 }
 
 /** Pulls one message per read request (highWaterMark 0). Cancelling stops a waiting receive. */
-export function readableFrom(queue: Waiting): ReadableStream<Uint8Array> {
+export function readableFrom(queue: Waiting): ReadableStream<Uint8Array<ArrayBuffer>> {
   let cancelled: AbortController | undefined;
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       cancelled ??= new AbortController();
       const message = await queue.receive({ signal: cancelled.signal });

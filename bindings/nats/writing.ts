@@ -42,14 +42,13 @@ const CONTENDED_TRIES = 100;
  * the one counted, so no other write can have slipped in between. True when
  * stored, false when full.
  */
-async function checkedPublish(session: Session, bytes: Uint8Array, id: string, timeout: number): Promise<boolean> {
+async function checkedPublish(session: Session, bytes: Uint8Array, id: string, timeout: number): Promise<number | null> {
   for (let tries = 0; ; tries++) {
     const state = await storedCount(session.jsm, session.names);
     if (state === null) throw new QueueError("EPIPE", `queue "${session.queue}" no longer exists on the server (destroyed)`);
-    if (state.messages >= session.capacity) return false;
+    if (state.messages >= session.capacity) return null;
     try {
-      await session.js.publish(session.names.subject, bytes, { msgID: id, timeout, expect: { lastSequence: state.lastSequence } });
-      return true;
+      return (await session.js.publish(session.names.subject, bytes, { msgID: id, timeout, expect: { lastSequence: state.lastSequence } })).seq;
     } catch (error) {
       if (apiCode(error) !== WRONG_LAST_SEQUENCE || tries === CONTENDED_TRIES) throw error;
       // Another writer got in first: count again, after a pause that keeps writers from moving in step.
@@ -58,17 +57,19 @@ async function checkedPublish(session: Session, bytes: Uint8Array, id: string, t
   }
 }
 
-/** Publishes until the server answers: true when stored (or found already stored), false when full. */
-export function publish(session: Session, bytes: Uint8Array, id: string, method: string, deadline: Deadline): Promise<boolean> {
-  return retrying(async (timeout) => {
+/**
+ * Publishes until the server answers: true when stored (or found already
+ * stored), false when full. Keeps the stored message's sequence in the session.
+ */
+export async function publish(session: Session, bytes: Uint8Array, id: string, method: string, deadline: Deadline): Promise<boolean> {
+  const sequence = await retrying(async (timeout) => {
     try {
       if (!session.serverLimit) return await checkedPublish(session, bytes, id, timeout);
-      await session.js.publish(session.names.subject, bytes, { msgID: id, timeout });
-      return true;
+      return (await session.js.publish(session.names.subject, bytes, { msgID: id, timeout })).seq;
     } catch (error) {
       switch (apiCode(error)) {
         case MAXIMUM_MESSAGES_EXCEEDED:
-          return false;
+          return null;
         case MESSAGE_SIZE_EXCEEDED:
           throw new QueueError("EINVAL", `queue "${session.queue}": the server refused a ${bytes.length}-byte message as too large (${(error as Error).message})`, { cause: error });
         case SEALED_STREAM:
@@ -83,6 +84,9 @@ export function publish(session: Session, bytes: Uint8Array, id: string, method:
   }, { queue: session.queue, action: "write", method, deadline, limit: RETRY_LIMIT_MS, outcome: "; the message may or may not have been stored",
     // Safe to repeat: the same id makes a second copy a duplicate the server drops.
     reconnected: session.reconnected });
+  if (sequence === null) return false;
+  session.lastWritten = sequence;
+  return true;
 }
 
 /** The log line of a stored message; counting costs a request, so only when someone logs. */

@@ -45,18 +45,23 @@ export function audit(consumers, acknowledged) {
   const seen = new Map();
   let torn = 0;
   let outOfOrder = 0;
-  for (const consumer of consumers) {
+  const disorder = [];
+  consumers.forEach((consumer, index) => {
     const last = new Map();
-    for (const { got } of consumer.events.filter((e) => e.got)) {
+    for (const { got, t } of consumer.events.filter((e) => e.got)) {
       if (!got.whole) torn++;
       const key = `${got.producer}:${got.seq}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
-      if ((last.get(got.producer) ?? -1) > got.seq) outOfOrder++;
-      last.set(got.producer, got.seq);
+      const before = last.get(got.producer);
+      if ((before?.seq ?? -1) > got.seq) {
+        outOfOrder++;
+        disorder.push({ consumer: index + 1, key, t, after: `${got.producer}:${before.seq}`, afterT: before.t });
+      }
+      last.set(got.producer, { seq: got.seq, t });
     }
-  }
+  });
   const duplicates = [...seen.values()].filter((n) => n > 1).length;
   const missing = acknowledged.filter((key) => !seen.has(key));
   const received = seen.size;
-  return { received, duplicates, missing, torn, outOfOrder };
+  return { received, duplicates, missing, torn, outOfOrder, disorder };
 }

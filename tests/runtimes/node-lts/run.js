@@ -1,7 +1,8 @@
 // The Node test suites again on a Node LTS line other than the machine's own:
 // `node tests/runtimes/node-lts/run.js 22` (or 24). The binary comes from this
 // folder's own package.json, installed on first use (see tests/tools/index.js). It runs the work
-// tree's Node suites, then the packed tarball's cases.
+// tree's Node suites, then the packed tarball's cases, then rustqueue/nats's
+// cases on a nats-server.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { countResults } from "../../support/count-results.js";
@@ -22,11 +23,13 @@ const env = { ...process.env, FORCE_COLOR: "0", RUSTQUEUE_TERMINATIONS: process.
 const workTree = spawnSync(node.file, [join(repo, "node_modules/uvu/bin.js"), "tests", "^(unit|threads)/(?!demo\\.)[^/]+\\.test\\.js$"], { cwd: repo, encoding: "utf8", timeout: 300_000, env });
 const { project } = await packedProject();
 const packed = spawnSync(node.file, ["harness/cli.js"], { cwd: project, encoding: "utf8", timeout: 120_000, env });
+// rustqueue/nats's cases, run by this Node against a nats-server of their own (tests/nats/run.js).
+const nats = spawnSync(node.file, [join(repo, "tests/nats/run.js"), "node"], { cwd: repo, encoding: "utf8", timeout: 300_000, env });
 
 // Each run is judged by its exit status; the counts say how many tests it reported.
 let passed = 0;
 let failed = 0;
-for (const [name, run] of [["work tree suites (uvu)", workTree], ["packed tarball cases", packed]]) {
+for (const [name, run] of [["work tree suites (uvu)", workTree], ["packed tarball cases", packed], ["rustqueue/nats cases, packed tarball", nats]]) {
   const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
   console.log(`── ${name}\n${output}`);
   const counted = countResults(output);
