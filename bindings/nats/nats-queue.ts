@@ -235,6 +235,7 @@ export class NatsQueue implements WaitingQueue {
     session.closedHints.send();
     session.closedHints.stop();
     session.takenHints.stop();
+    session.requests.stop();
   }
 
   /** Every message until the queue is closed and drained, waiting for each. */

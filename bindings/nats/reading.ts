@@ -24,7 +24,7 @@ export const GONE = "gone";
 export function pull(session: Session, expiresMs: number, method: string, deadline: Deadline, limit: number): Promise<Delivery | null | typeof GONE> {
   return retrying(async (timeout) => {
     try {
-      return deliveryOf(await pullRequest(session.nc, session.names.next, expiresMs, timeout));
+      return deliveryOf(await pullRequest(session.requests, session.names.next, expiresMs, timeout));
     } catch (error) {
       if (isTransient(error) && await session.isGone()) return GONE;
       throw error;
@@ -47,7 +47,7 @@ export async function accept(session: Session, delivery: Delivery, method: strin
   try {
     // The caller's deadline bounds waiting for a message, not taking one found: no signal here.
     // Acknowledging twice is harmless, so a try lost in a reconnect is repeated at once.
-    await retrying((timeout) => acknowledge(session.nc, delivery, timeout),
+    await retrying((timeout) => acknowledge(session.requests, delivery, timeout),
       { queue: session.queue, action: "acknowledge", method, deadline: FOREVER,
         limit: session.ackWait * ACK_RETRY_SHARE - (performance.now() - delivery.arrived), reconnected: session.reconnected });
   } catch (error) {
@@ -83,7 +83,7 @@ export async function takeNow(session: Session, method: string, deadline: Deadli
  * when the caller's signal aborts. A message that reaches a pull given up is kept.
  */
 async function waitForMessage(session: Session, ms: number, deadline: Deadline): Promise<Delivery | null | typeof GONE> {
-  const request = pullRequest(session.nc, session.names.next, ms, 0);
+  const request = pullRequest(session.requests, session.names.next, ms, 0);
   const woken = session.closedHints.wait(Infinity, deadline.signal);
   const reconnected = session.reconnected.wait(Infinity);
   const kept = session.stash.arrivals.wait(Infinity);

@@ -4,6 +4,7 @@
 import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Hints, Waiters } from "./hints.js";
+import { Requests } from "./pull.js";
 import type { QueueNames } from "./names.js";
 import { REQUEST_TIMEOUT_MS } from "./retry.js";
 import { storedCount } from "./setup.js";
@@ -53,6 +54,8 @@ export class Session {
    * recognised here and dropped.
    */
   readonly #taken = new Set<number>();
+  /** Pulls and acknowledgements, answered on this queue object's own inbox. */
+  readonly requests: Requests;
   /** Messages from pulls nobody waits for any more, for the next reader here (stash.ts). */
   readonly stash: Stash;
   readonly #log: ((line: string) => void) | undefined;
@@ -73,6 +76,7 @@ export class Session {
       this.closed = true;
     });
     this.takenHints = new Hints(nc, names.taken);
+    this.requests = new Requests(nc);
     this.stash = new Stash(nc);
     this.#watchReconnects();
   }
@@ -81,6 +85,8 @@ export class Session {
     try {
       for await (const status of this.nc.status()) {
         if (status.type === "reconnect") this.reconnected.wakeAll();
+        // A request the server refused to let through is answered by nobody: fail it now.
+        if (status.type === "error" && typeof status.error === "object" && status.error !== null) this.requests.refused(status.error as { subject?: unknown; operation?: unknown });
       }
     } catch {
       // The connection closed: nothing more to watch.
