@@ -115,20 +115,3 @@ export async function runNats({ quick, log = () => {} }) {
     await stopAll();
   }
 }
-
-/** The section the bench prints and the README quotes. */
-export function natsMarkdown(nats) {
-  if (!nats) return "";
-  if (nats.error) return `**rustqueue/nats**: not measured (${nats.error})`;
-  const rate = (r) => `${Math.round(r.perSecond).toLocaleString("en")} msg/s, ${Math.round(r.cpuMicros)} µs CPU`;
-  const lines = [
-    `**rustqueue/nats** (${nats.server}, one server on loopback, 1 producer → 1 consumer on their own connections in one process, capacity 16; `
-      + `median of ${nats.rounds} rounds of ${nats.messagesPerRound} messages; hand-written: publish, \`consumer.next()\`, \`ackAck()\`, `
-      + `with and without a message id per write as the adapter sends; CPU: this process's time per message, the server's not counted)`,
-    "",
-    "| size | hand-written | hand-written, with ids | rustqueue/nats | adapter ÷ hand-written (msg/s) | ÷ with ids (msg/s) | adapter CPU ÷ with ids |",
-    "|---|---|---|---|---|---|---|",
-    ...nats.rows.map((r) => `| ${r.size} B | ${rate(r.raw)} | ${rate(r.rawWithIds)} | ${rate(r.adapter)} | ${r.adapterOverRaw.toFixed(2)}× | ${r.adapterOverRawWithIds.toFixed(2)}× | ${r.cpuOverRawWithIds.toFixed(2)}× |`),
-  ];
-  return lines.join("\n");
-}

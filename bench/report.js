@@ -124,6 +124,9 @@ export function targets(results) {
     add(`idle: a consumer on an empty queue and a producer on a full one, ${threads.idle.ms / 1000} s`, "under 2% of one core between them",
       threads.idle.capacity, threads.idle.percentOfOneCore, (p) => p < 2, { unit: "percent" });
   }
+  for (const row of results.nats?.rows ?? []) {
+    add(`rustqueue/nats 1 → 1, ${row.size} B, msg/s`, "at most 10% slower than hand-written JetStream code (≥ 0.90×)", 16, row.adapterOverRaw, atLeast(0.9));
+  }
   return out;
 }
 
@@ -304,9 +307,28 @@ export function markdown(results, { chartPath } = {}) {
         + `consuming; median of ${b.repeats} runs)`, mainThreadTable(b.rows, "1 module worker → the page's main thread"));
     }
   }
+  if (results.nats) parts.push(natsMarkdown(results.nats));
   if (results.footprint) parts.push("**Footprint**", footprintTable(results.footprint));
   return parts.join("\n\n");
 }
+
+/** The section the bench prints and the README quotes. */
+export function natsMarkdown(nats) {
+  if (!nats) return "";
+  if (nats.error) return `**rustqueue/nats**: not measured (${nats.error})`;
+  const rate = (r) => `${Math.round(r.perSecond).toLocaleString("en")} msg/s, ${Math.round(r.cpuMicros)} µs CPU`;
+  const lines = [
+    `**rustqueue/nats** (${nats.server}, one server on loopback, 1 producer → 1 consumer on their own connections in one process, capacity 16; `
+      + `median of ${nats.rounds} rounds of ${nats.messagesPerRound} messages; hand-written: publish, \`consumer.next()\`, \`ackAck()\`, `
+      + `with and without a message id per write as the adapter sends; CPU: this process's time per message, the server's not counted)`,
+    "",
+    "| size | hand-written | hand-written, with ids | rustqueue/nats | adapter ÷ hand-written (msg/s) | ÷ with ids (msg/s) | adapter CPU ÷ with ids |",
+    "|---|---|---|---|---|---|---|",
+    ...nats.rows.map((r) => `| ${r.size} B | ${rate(r.raw)} | ${rate(r.rawWithIds)} | ${rate(r.adapter)} | ${r.adapterOverRaw.toFixed(2)}× | ${r.adapterOverRawWithIds.toFixed(2)}× | ${r.cpuOverRawWithIds.toFixed(2)}× |`),
+  ];
+  return lines.join("\n");
+}
+
 
 /** The chart as a Vega-Lite spec: in one thread (ns per message), 1 → 1 workers and a worker → the main thread in Node and Chromium (messages/s), rustqueue highlighted. */
 export function chartSpec(results) {

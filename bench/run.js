@@ -26,7 +26,7 @@ import { runInThread } from "./in-thread.js";
 import { runThreads } from "./threads.js";
 import { runFootprint } from "./footprint.js";
 import { runBrowser } from "./browser.js";
-import { natsMarkdown, runNats } from "./nats.js";
+import { runNats } from "./nats.js";
 import { markdown, renderChart, targets, updateReadme } from "./report.js";
 import { nodeLts, toolBinary, toolsInstall } from "../tests/tools/index.js";
 
@@ -128,7 +128,6 @@ results.machine.loadAverageAtEnd = loadavg();
 results.targets = targets(results);
 
 console.log(markdown(results));
-if (results.nats) console.log(`\n${natsMarkdown(results.nats)}`);
 
 if (everything || option("--out")) {
   mkdirSync(outDir, { recursive: true });
