@@ -166,7 +166,7 @@ export async function main(): Promise<void> {
   assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
 });
 
-test("every js block of docs/nats.md runs as written, from the packed tarball", async () => {
+test("every js block of docs/nats.md, and README.md's NatsQueue example, runs as written, from the packed tarball", async () => {
   const blocks = [...readFileSync(join(repo, "docs/nats.md"), "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert.ok(blocks.length >= 2, `found ${blocks.length} blocks`);
   const server = await startServer({ name: "docs" });
@@ -180,6 +180,14 @@ test("every js block of docs/nats.md runs as written, from the packed tarball", 
       if (i === 0) assert.match(run.stdout, /rustqueue: queue full, rejecting write/);
       if (i === 1) assert.match(run.stdout, /^6$/m);
     }
+    // The README's NatsQueue example too (the example test skips it: it needs a server).
+    const readme = [...readFileSync(join(repo, "README.md"), "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => code.includes('from "rustqueue/nats"'));
+    assert.is(readme.length, 1, `README.md has ${readme.length} NatsQueue examples`);
+    const file = join(dir, "readme-nats.mjs");
+    writeFileSync(file, readme[0]);
+    const run = spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8", timeout: 60_000, env: { ...process.env, NATS_URL: server.url } });
+    assert.is(run.status, 0, `README.md's NatsQueue example failed:\n${run.stdout}${run.stderr}`);
+    assert.match(run.stdout, /^resize photo 1$/m);
   } finally {
     await server.stop();
   }
