@@ -4,8 +4,8 @@
 import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Hints, Waiters } from "./hints.js";
-import { Requests } from "./pull.js";
 import type { QueueNames } from "./names.js";
+import { Requests } from "./requests.js";
 import { REQUEST_TIMEOUT_MS } from "./retry.js";
 import { storedCount } from "./setup.js";
 import { Stash } from "./stash.js";

@@ -97,12 +97,12 @@ test("a receive waiting in another process while the server restarts gets the ne
 });
 
 /** A user allowed its own queue's subjects and JetStream API only (see docs/nats.md). */
-const user = (who, queue = who, { write = true } = {}) => `{ user: ${who}, password: ${who}-pw, permissions: {
-  publish: { allow: [${write ? `"rustqueue.${queue}", ` : ""}"rustqueue.${queue}.>", "$JS.API.STREAM.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}.>", "$JS.API.CONSUMER.*.*.rustqueue_${queue}.>", "$JS.ACK.rustqueue_${queue}.>"] },
+const user = (who, queue = who, { write = true, read = true } = {}) => `{ user: ${who}, password: ${who}-pw, permissions: {
+  publish: { allow: [${write ? `"rustqueue.${queue}", ` : ""}"rustqueue.${queue}.>", "$JS.API.STREAM.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}", "$JS.API.CONSUMER.*.rustqueue_${queue}.>"${read ? `, "$JS.API.CONSUMER.*.*.rustqueue_${queue}.>", "$JS.ACK.rustqueue_${queue}.>"` : ""}] },
   subscribe: { allow: ["_INBOX.>", "rustqueue.${queue}.>"] } } }`;
 
 test("authorization: EACCES naming the queue on another user's queue, which stays untouched", async () => {
-  const server = await startServer({ name: "auth", config: `authorization { users: [ ${user("alice")}, ${user("bob")}, ${user("reader", "bob", { write: false })} ] }` });
+  const server = await startServer({ name: "auth", config: `authorization { users: [ ${user("alice")}, ${user("bob")}, ${user("reader", "bob", { write: false })}, ${user("writer", "bob", { read: false })} ] }` });
   try {
     const bob = await connect({ servers: server.url, user: "bob", pass: "bob-pw" });
     const bobs = await NatsQueue.open(bob, { name: "bob" });
@@ -120,9 +120,17 @@ test("authorization: EACCES naming the queue on another user's queue, which stay
     error = await readOnly.write("not allowed").catch((e) => e);
     assert.is(error.code, "EACCES", String(error));
     assert.match(error.message, /queue "bob"/);
+    // A user who may write to bob's queue but not pull from it: refused as the server answers, not after the 30 s retry limit.
+    const writer = await connect({ servers: server.url, user: "writer", pass: "writer-pw" });
+    const writeOnly = await NatsQueue.open(writer, { name: "bob" });
+    const asked = performance.now();
+    error = await writeOnly.read().catch((e) => e);
+    assert.is(error.code, "EACCES", String(error));
+    assert.match(error.message, /queue "bob"/);
+    assert.ok(performance.now() - asked < 15_000, `refused after ${Math.round(performance.now() - asked)} ms`);
     assert.is(await bobs.count(), 1);
     assert.is(await bobs.readText(), "bob's own");
-    await Promise.all([bob.close(), alice.close(), reader.close()]);
+    await Promise.all([bob.close(), alice.close(), reader.close(), writer.close()]);
   } finally {
     await server.stop();
   }
