@@ -214,11 +214,12 @@ function threadsTables(threads) {
   }
   if (threads.idle) {
     const idle = threads.idle;
-    const lines = [`| idle for ${idle.ms / 1000} s, capacity ${idle.capacity} | CPU ms, the waiters | CPU ms, baseline | % of one core |`, "|---|--:|--:|--:|"];
+    const lines = [`| idle for ${idle.ms / 1000} s, capacity ${idle.capacity} | CPU ms, the two waiting threads | the same, two threads in a plain Atomics.wait | process CPU ms, waiters | process CPU ms, plain waits | % of one core |`, "|---|--:|--:|--:|--:|--:|"];
     for (const run of idle.runs ?? []) {
-      lines.push(`| ${idle.name} | ${fixed(run.waitersCpuMs)} | ${fixed(run.baselineCpuMs)} | ${fixed(run.percentOfOneCore, 2)}% |`);
+      const threads = (v) => (v == null ? "—" : fixed(v, 2));
+      lines.push(`| ${idle.name} | ${threads(run.waiterThreadsCpuMs)} | ${threads(run.parkedThreadsCpuMs)} | ${fixed(run.waitersCpuMs)} | ${fixed(run.baselineCpuMs)} | ${fixed(run.percentOfOneCore, 2)}% |`);
     }
-    if (idle.error) lines.push(`| ${idle.name} | failed: ${idle.error} | | |`);
+    if (idle.error) lines.push(`| ${idle.name} | failed: ${idle.error} | | | | |`);
     tables.push(lines.join("\n"));
   }
   return tables.join("\n\n");

@@ -3,12 +3,35 @@
 // all of a run's threads begin together, and posts { done, ... } at the end with
 // the wall-clock time it finished (performance.timeOrigin + now(): one clock for
 // every thread).
+import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { MessageQueue } from "rustqueue";
 import { RingBuffer } from "ringbuf.js";
 
 const { role, size, count, start } = workerData;
 const startWord = new Int32Array(start);
+
+/** This thread's id in the kernel (Linux), so the main thread can read its CPU time; null elsewhere. */
+function reportThread() {
+  let thread = null;
+  try {
+    thread = Number(readlinkSync("/proc/thread-self").split("/").at(-1));
+  } catch {
+    // Not Linux: the idle row falls back to the process's CPU time.
+  }
+  parentPort.postMessage({ thread });
+}
+
+/** Runs a wait that must time out a few times (see the idle roles). */
+function warmUp(timedWait) {
+  for (let i = 0; i < 20; i++) {
+    try {
+      timedWait();
+    } catch (error) {
+      if (error.code !== "ETIMEDOUT") throw error;
+    }
+  }
+}
 
 function pattern(length, seed = 0) {
   const bytes = new Uint8Array(length);
@@ -132,10 +155,14 @@ const roles = {
    * consumer waits on an empty queue, the producer on a full one (the main
    * thread filled it), and the baseline thread sits in a plain Atomics.wait on a
    * word nobody changes, so that the baseline has the same threads alive.
-   * Each counts itself in on the start word just before it waits.
+   * Each counts itself in on the start word just before it waits, after a few
+   * short waits that time out: the first runs of the waiting code are the
+   * engine compiling it, a cost of starting a thread, not of waiting.
    */
   "idle-consumer"() {
     const queue = MessageQueue.attach(workerData.handle);
+    warmUp(() => queue.receiveSync({ timeout: 1 }));
+    reportThread();
     Atomics.add(startWord, 1, 1);
     queue.receiveSync();
   },
@@ -143,11 +170,14 @@ const roles = {
   "idle-producer"() {
     const queue = MessageQueue.attach(workerData.handle);
     const source = pattern(size);
+    warmUp(() => queue.sendSync(source, { timeout: 1 }));
+    reportThread();
     Atomics.add(startWord, 1, 1);
     queue.sendSync(source);
   },
 
   "idle-parked"() {
+    reportThread();
     Atomics.add(startWord, 1, 1);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   },

@@ -10,6 +10,7 @@
 // takes the time until the last consumer is done. Every run is bounded in
 // time: a run that overstays is ended and reported as such, so a deadlock shows
 // as a failure, never as a hang.
+import { readFileSync } from "node:fs";
 import { Worker, MessageChannel } from "node:worker_threads";
 import { RingBuffer } from "ringbuf.js";
 import { MessageQueue } from "rustqueue";
@@ -216,30 +217,49 @@ export async function toMainThread(kind, size, count, timeoutMs, capacity = DEFA
   }
 }
 
+/** CPU nanoseconds a thread of this process has run (Linux's schedstat), or null. */
+function threadCpuNs(thread) {
+  try {
+    return Number(readFileSync(`/proc/self/task/${thread}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The CPU time of this process over `ms` while the main thread sleeps
- * (Atomics.wait), with the workers `specs` started and counted in: process.cpuUsage()
- * counts every thread of the process. Resolves to milliseconds of CPU.
+ * CPU milliseconds over `ms` while the main thread sleeps (Atomics.wait), with
+ * the workers `specs` started and counted in: `threads`, what the workers'
+ * own threads ran (Linux: each reports its kernel thread id, and its CPU time
+ * is read from /proc, exactly and for it alone), or null where that cannot be
+ * read; `process`, what process.cpuUsage() counts, every thread of the process
+ * (the engine's helpers and this thread too, so it needs a baseline).
  */
 async function cpuWhileSleeping(specs, ms, timeoutMs) {
   const start = new SharedArrayBuffer(8);
   const startWord = new Int32Array(start);
   const workers = specs.map((data) => new Worker(WORKER, { workerData: { size: 14, count: 0, ...data, start } }));
   const failed = [];
-  for (const w of workers) w.on("error", (error) => failed.push(error));
+  const threads = [];
+  for (const w of workers) {
+    w.on("error", (error) => failed.push(error));
+    w.on("message", (message) => threads.push(message.thread));
+  }
   try {
     const until = Date.now() + timeoutMs;
-    while (Atomics.load(startWord, 1) < specs.length) {
+    while (Atomics.load(startWord, 1) < specs.length || threads.length < specs.length) {
       if (failed.length) throw failed[0];
       if (Date.now() > until) throw new Error(`the waiters did not start within ${timeoutMs} ms`);
       await sleep(1);
     }
     // Measured from the moment the waiters begin: their first look and any spin count too.
+    const threadsNs = () => threads.reduce((sum, t) => (sum === null || t === null || threadCpuNs(t) === null ? null : sum + threadCpuNs(t)), 0);
+    const threadsBefore = threadsNs();
     const before = process.cpuUsage();
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
     const used = process.cpuUsage(before);
+    const threadsAfter = threadsNs();
     if (failed.length) throw failed[0];
-    return (used.user + used.system) / 1000;
+    return { threads: threadsBefore === null || threadsAfter === null ? null : (threadsAfter - threadsBefore) / 1e6, process: (used.user + used.system) / 1000 };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -248,19 +268,24 @@ async function cpuWhileSleeping(specs, ms, timeoutMs) {
 /**
  * The idle row: a consumer worker blocked in receiveSync on an empty queue and
  * a producer worker blocked in sendSync on a full one (capacity 16, filled
- * here), for `ms`. The CPU they use between them, as a % of one core, is the
- * process's CPU time over those `ms` minus a baseline: the same `ms` with two
- * workers parked in a plain Atomics.wait instead. Baseline first, then the waiters.
+ * here), for `ms`. What they cost is the CPU time of their two threads (where
+ * the kernel tells it, Linux), as a % of one core; elsewhere, the process's CPU
+ * time over those `ms` minus a baseline: the same `ms` with two workers parked
+ * in a plain Atomics.wait instead. Both are recorded; baseline first.
  */
 export async function idleWaiting(ms, timeoutMs) {
-  const baselineMs = await cpuWhileSleeping([{ role: "idle-parked" }, { role: "idle-parked" }], ms, timeoutMs);
+  const baseline = await cpuWhileSleeping([{ role: "idle-parked" }, { role: "idle-parked" }], ms, timeoutMs);
   const empty = sharedQueue(DEFAULT_CAPACITY);
   const full = sharedQueue(DEFAULT_CAPACITY);
   const filler = new Uint8Array(14);
   while (full.tryWrite(filler));
-  const waitersMs = await cpuWhileSleeping([{ role: "idle-consumer", handle: empty.handle }, { role: "idle-producer", handle: full.handle }], ms, timeoutMs);
+  const waiters = await cpuWhileSleeping([{ role: "idle-consumer", handle: empty.handle }, { role: "idle-producer", handle: full.handle }], ms, timeoutMs);
   if (empty.length !== 0 || full.length !== full.capacity) throw new Error("a waiter did not stay waiting: the queues changed");
-  return { ms, waitersCpuMs: waitersMs, baselineCpuMs: baselineMs, percentOfOneCore: (100 * (waitersMs - baselineMs)) / ms };
+  const costMs = waiters.threads ?? waiters.process - baseline.process;
+  return {
+    ms, waiterThreadsCpuMs: waiters.threads, parkedThreadsCpuMs: baseline.threads, waitersCpuMs: waiters.process, baselineCpuMs: baseline.process,
+    measuredBy: waiters.threads === null ? "process" : "threads", percentOfOneCore: (100 * costMs) / ms,
+  };
 }
 
 /** Ping-pong between two workers: the round-trip times, in µs, sorted. */

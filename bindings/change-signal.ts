@@ -10,14 +10,15 @@
 // A batch of changes costs one wake-up: the changer that sends one raises a
 // WAKING flag, and changers skip the signal while it is up. The sleeper it woke
 // lowers it, and passes the wake-up on when it found work and others still sleep.
-// A sleeper that dies holding the flag up costs the others one slice (SLICE_MS).
+// A sleeper that dies holding the flag up costs the others one slice (SLICE_MS,
+// longer on an idle queue).
 //
 // A sleeper terminated while counted leaves the count one too high, which would
 // make every later change pay for a notify that wakes nobody. So the count heals:
 // a changer whose notifies woke nobody HEAL_AFTER times in a row, while the count
 // said someone sleeps, sets the count back to zero. A live waiter caught between
 // counting itself and sleeping when that happens is not lost: it sleeps at most
-// SLICE_MS before it looks again, and its own `done` never takes the count below
+// one slice before it looks again, and its own `done` never takes the count below
 // zero.
 
 import { QueueError } from "./queue-error.js";
@@ -42,9 +43,15 @@ export interface ChangeSignal {
 /**
  * A sleeping waiter wakes at least this often to look again, so that a wake-up
  * lost with a thread terminated between its publish and its notify costs a
- * little latency, never a hang.
+ * little latency, never a hang. While the queue stays idle, each slice that ran
+ * out with no change doubles the next, up to LONGEST_SLICE_MS (wait-loop.ts):
+ * every wake-up of a sleeping thread costs CPU, on this project's virtual
+ * machine 1 to 3 ms of it (a plain Atomics.wait that times out, 1 to 2 ms), so
+ * 50 ms slices came to 2 to 3% of a core for two idle waiters. (Only a blocking
+ * waiter learns that its slice ran out; an awaiting one keeps the first slice.)
  */
-const SLICE_MS = 50;
+export const SLICE_MS = 100;
+export const LONGEST_SLICE_MS = 1000;
 
 /** Notifies in a row that woke nobody while the count said someone sleeps, before the count is reset. */
 const HEAL_AFTER = 16;
@@ -126,11 +133,11 @@ export class SharedChangeSignal implements ChangeSignal {
     if (!canBlock()) {
       throw new QueueError("EDEADLK", "this thread may not block (a browser's main thread): use send/receive, which wait without blocking");
     }
-    return Atomics.wait(this.#words, this.#count, seen, Math.min(ms, SLICE_MS)) !== "timed-out";
+    return Atomics.wait(this.#words, this.#count, seen, Math.min(ms, LONGEST_SLICE_MS)) !== "timed-out";
   }
 
   async waitAsync(seen: number, ms: number): Promise<void> {
-    const slice = Math.min(ms, SLICE_MS);
+    const slice = Math.min(ms, LONGEST_SLICE_MS);
     if (!waitAsyncFunction) {
       // Firefox before 145 lacks Atomics.waitAsync: look again after a short sleep.
       if (Atomics.load(this.#words, this.#count) === seen) await sleep(Math.min(slice, 4));

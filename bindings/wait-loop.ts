@@ -9,7 +9,7 @@
 // generator so that the same steps can be driven by a thread that blocks
 // (`blockOn`) or by one that awaits (`awaitOn`).
 
-import type { ChangeSignal } from "./change-signal.js";
+import { type ChangeSignal, LONGEST_SLICE_MS, SLICE_MS } from "./change-signal.js";
 import type { Deadline } from "./wait-options.js";
 
 /** What an attempt returns when the operation must wait. */
@@ -25,7 +25,8 @@ export type Attempt<T> = () => T | typeof AGAIN;
  * a consumer keeping pace rarely sleep, while threads that outnumber the cores
  * (whose partner is not running, so looking is in vain) soon look only briefly and
  * leave the cores to the others. A waiter on an idle queue looks again after
- * every slice of its sleep, for well under 1% of a core.
+ * every slice of its sleep (100 ms, doubling up to 1 s while nothing changes),
+ * for well under 1% of a core.
  */
 const SPIN_MS_BLOCKING = 0.05;
 const SPIN_MS_ASYNC = 0.02;
@@ -77,6 +78,8 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
   const sleep: Sleep = { seen: 0, ms: 0 };
   /** The last sleep ran its whole slice with no change: the queue is idle, so do not look again before sleeping. */
   let idle = false;
+  /** The next sleep's longest time: one slice, doubled after each that ran out idle (change-signal.ts). */
+  let slice = SLICE_MS;
   for (;;) {
     if (deadline.timeout > 0 && !idle) {
       const result = spin(attempt, signal, spinMs);
@@ -86,8 +89,9 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
     try {
       const result = attempt();
       if (result !== AGAIN) return result;
-      sleep.ms = deadline.remaining(method);
+      sleep.ms = Math.min(deadline.remaining(method), slice);
       idle = (yield sleep) === false;
+      slice = idle ? Math.min(slice * 2, LONGEST_SLICE_MS) : SLICE_MS;
     } finally {
       signal.done();
     }
