@@ -297,8 +297,9 @@ export function markdown(results, { chartPath } = {}) {
   if (results.inThread && (Object.keys(results.inThread).length > 1 || (Object.keys(results.inThread).length && !results.inThread.node))) parts.push("**The same in each runtime**", runtimesTable(results.inThread));
   if (results.threads) {
     parts.push(`**Across threads** (Node worker_threads; median of ${results.threads.repeats} runs; capacity: how many messages the queue holds `
-      + `before a producer waits. ringbuf.js gets the bytes of that many messages, each with a 4-byte length. Idle: the process's CPU time `
-      + `(process.cpuUsage) while the main thread sleeps, minus the same time with two workers parked in a plain Atomics.wait)`, threadsTables(results.threads));
+      + `before a producer waits. ringbuf.js gets the bytes of that many messages, each with a 4-byte length. Idle: the CPU time of the two `
+      + `waiting threads themselves (Linux schedstat) while the main thread sleeps; beside it, the process's CPU time (process.cpuUsage) `
+      + `with the waiters and with two workers parked in a plain Atomics.wait)`, threadsTables(results.threads));
   }
   if (results.browser) {
     const b = results.browser;
