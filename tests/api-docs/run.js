@@ -17,6 +17,8 @@ const run = spawnSync(typedoc, [
   "--out", "docs/api",
   "--name", "rustqueue",
   "--readme", "none",
+  // Source links to the project's repository, whatever remotes (if any) this clone has.
+  "--sourceLinkTemplate", "https://github.com/rustqueue/rustqueue/blob/{gitRevision}/{path}#L{line}",
   "--treatWarningsAsErrors",
   "--validation.notDocumented",
   "--validation.invalidLink",
