@@ -25,7 +25,7 @@ export type Attempt<T> = () => T | typeof AGAIN;
  * a consumer keeping pace rarely sleep, while threads that outnumber the cores
  * (whose partner is not running, so looking is in vain) soon look only briefly and
  * leave the cores to the others. A waiter on an idle queue looks again after
- * every slice of its sleep (100 ms, doubling up to 1 s while nothing changes),
+ * every slice of its sleep (50 ms, doubling up to 1 s while nothing changes),
  * for well under 1% of a core.
  */
 const SPIN_MS_BLOCKING = 0.05;
