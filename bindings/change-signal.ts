@@ -10,8 +10,8 @@
 // A batch of changes costs one wake-up: the changer that sends one raises a
 // WAKING flag, and changers skip the signal while it is up. The sleeper it woke
 // lowers it, and passes the wake-up on when it found work and others still sleep.
-// A sleeper that dies holding the flag up costs the others one slice (SLICE_MS,
-// longer on an idle queue).
+// A sleeper that dies holding the flag up costs the others one slice of their
+// sleep (wait-loop.ts: SLICE_MS, longer on an idle queue).
 //
 // A sleeper terminated while counted leaves the count one too high, which would
 // make every later change pay for a notify that wakes nobody. So the count heals:
@@ -34,27 +34,11 @@ export interface ChangeSignal {
   woke(): void;
   /** Counts a change and wakes waiters, if any sleep (all of them when `everyone`, as on close). */
   notify(everyone?: boolean): void;
-  /** Blocks the thread until the count moves past `seen`, or `ms` pass: false when the time ran out with no change. */
+  /** Blocks the thread until the count moves past `seen`, or `ms` (finite) pass: false when the time ran out with no change. */
   waitSync(seen: number, ms: number): boolean;
-  /** Resolves when the count moves past `seen`, or `ms` pass. */
+  /** Resolves when the count moves past `seen`, or `ms` (finite) pass. */
   waitAsync(seen: number, ms: number): Promise<void>;
 }
-
-/**
- * A sleeping waiter wakes at least this often to look again, so that a wake-up
- * lost with a thread terminated between its publish and its notify costs a
- * little latency, never a hang. While the queue stays idle, each slice that ran
- * out with no change doubles the next, up to LONGEST_SLICE_MS (wait-loop.ts):
- * every wake-up of a sleeping thread costs CPU, on this project's virtual
- * machine 1 to 3 ms of it (a plain Atomics.wait that times out, 1 to 2 ms), so
- * 50 ms slices came to 2 to 3% of a core for two idle waiters. Only a blocking
- * waiter learns that its slice ran out; an awaiting one keeps the first slice,
- * which matters: a Node main thread consuming with `receive` at capacity 16 ran
- * a quarter to a third slower with 100 ms slices than with 50 (bench, side by
- * side), so it sometimes waits a slice out instead of being woken.
- */
-export const SLICE_MS = 50;
-export const LONGEST_SLICE_MS = 1000;
 
 /** Notifies in a row that woke nobody while the count said someone sleeps, before the count is reset. */
 const HEAL_AFTER = 16;
@@ -136,21 +120,20 @@ export class SharedChangeSignal implements ChangeSignal {
     if (!canBlock()) {
       throw new QueueError("EDEADLK", "this thread may not block (a browser's main thread): use send/receive, which wait without blocking");
     }
-    return Atomics.wait(this.#words, this.#count, seen, Math.min(ms, LONGEST_SLICE_MS)) !== "timed-out";
+    return Atomics.wait(this.#words, this.#count, seen, ms) !== "timed-out";
   }
 
   async waitAsync(seen: number, ms: number): Promise<void> {
-    const slice = Math.min(ms, LONGEST_SLICE_MS);
     if (!waitAsyncFunction) {
       // Firefox before 145 lacks Atomics.waitAsync: look again after a short sleep.
-      if (Atomics.load(this.#words, this.#count) === seen) await sleep(Math.min(slice, 4));
+      if (Atomics.load(this.#words, this.#count) === seen) await sleep(Math.min(ms, 4));
       return;
     }
-    const result = waitAsyncFunction(this.#words, this.#count, seen, slice);
+    const result = waitAsyncFunction(this.#words, this.#count, seen, ms);
     if (!result.async) return;
     // The timer also keeps an event loop alive while the wait is pending.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([result.value, new Promise((resolve) => (timer = setTimeout(resolve, slice)))]);
+    await Promise.race([result.value, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
   }
 }

@@ -9,7 +9,7 @@
 // generator so that the same steps can be driven by a thread that blocks
 // (`blockOn`) or by one that awaits (`awaitOn`).
 
-import { type ChangeSignal, LONGEST_SLICE_MS, SLICE_MS } from "./change-signal.js";
+import type { ChangeSignal } from "./change-signal.js";
 import type { Deadline } from "./wait-options.js";
 
 /** What an attempt returns when the operation must wait. */
@@ -45,6 +45,22 @@ const pause: (iterations: number) => void = atomicsPause
     for (let i = 0; i < iterations; i++) performance.now();
   };
 
+/**
+ * A sleeping waiter wakes at least this often to look again, so that a wake-up
+ * lost with a thread terminated between its publish and its notify costs a
+ * little latency, never a hang. While the queue stays idle, each slice that ran
+ * out with no change doubles the next, up to LONGEST_SLICE_MS:
+ * every wake-up of a sleeping thread costs CPU, on this project's virtual
+ * machine 1 to 3 ms of it (a plain Atomics.wait that times out, 1 to 2 ms), so
+ * 50 ms slices came to 2 to 3% of a core for two idle waiters. Only a blocking
+ * waiter learns that its slice ran out; an awaiting one keeps the first slice,
+ * which matters: a Node main thread consuming with `receive` at capacity 16 ran
+ * a quarter to a third slower with 100 ms slices than with 50 (bench, side by
+ * side), so it sometimes waits a slice out instead of being woken.
+ */
+const SLICE_MS = 50;
+const LONGEST_SLICE_MS = 1000;
+
 /** One sleep the loop asks for: until `signal` moves past `seen`, at most `ms`. */
 interface Sleep {
   seen: number;
@@ -78,7 +94,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
   const sleep: Sleep = { seen: 0, ms: 0 };
   /** The last sleep ran its whole slice with no change: the queue is idle, so do not look again before sleeping. */
   let idle = false;
-  /** The next sleep's longest time: one slice, doubled after each that ran out idle (change-signal.ts). */
+  /** The next sleep's longest time: one slice, doubled after each that ran out idle. */
   let slice = SLICE_MS;
   for (;;) {
     if (deadline.timeout > 0 && !idle) {

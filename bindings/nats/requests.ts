@@ -1,21 +1,10 @@
 // Requests that the server itself answers (pulls and acknowledgements), sent on
 // an inbox of the queue object's own instead of through the client's
 // `request()`, which builds two errors per call to keep their stack traces: in
-// the bench, a tenth of the adapter's time. The errors made here are named as
-// the client names its own, so errors.ts tells transient ones apart the same way.
+// the bench, a tenth of the adapter's time. The errors are the client's own
+// classes, made only when they happen.
 
-import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
-
-/** No answer in time: named as the client names its own, so it counts as transient (errors.ts). */
-class TimeoutError extends Error {
-  override name = "TimeoutError";
-}
-class NoRespondersError extends Error {
-  override name = "NoRespondersError";
-}
-class ClosedConnectionError extends Error {
-  override name = "ClosedConnectionError";
-}
+import { ClosedConnectionError, createInbox, type Msg, type NatsConnection, NoRespondersError, type Subscription, TimeoutError } from "@nats-io/nats-core";
 
 interface Waiting {
   readonly subject: string;
@@ -44,7 +33,7 @@ export class Requests {
     // No answer comes once the connection is closed; and a timer left running
     // would keep a process from exiting.
     const closed = () => {
-      for (const token of [...this.#waiting.keys()]) this.#settle(token, new ClosedConnectionError("the NATS connection is closed"));
+      for (const token of [...this.#waiting.keys()]) this.#settle(token, new ClosedConnectionError());
     };
     nc.closed?.().then(closed, closed);
   }
@@ -87,7 +76,7 @@ export class Requests {
         const subscription = ownSubscription
           ? this.#nc.subscribe(reply, { max: 1, callback: (error, msg) => this.#settle(token, error, msg) })
           : undefined;
-        const timer = setTimeout(() => this.#settle(token, new TimeoutError(`no answer to a request on ${subject} in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(() => this.#settle(token, new TimeoutError()), timeoutMs);
         this.#waiting.set(token, { subject, resolve, reject, timer, subscription });
         this.#nc.publish(subject, body, { reply });
       } catch (error) {
@@ -100,8 +89,7 @@ export class Requests {
   #listen(): void {
     if (this.#answers && !this.#answers.isClosed()) return;
     const options = (this.#nc as { options?: { inboxPrefix?: string } }).options;
-    const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b % 36).toString(36)).join("");
-    this.#inbox = `${options?.inboxPrefix || "_INBOX"}.${random}`;
+    this.#inbox = createInbox(options?.inboxPrefix);
     this.#answers = this.#nc.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => {
         if (error) {
@@ -121,7 +109,7 @@ export class Requests {
     clearTimeout(waiting.timer);
     if (waiting.subscription && !waiting.subscription.isClosed()) waiting.subscription.unsubscribe();
     // The server's "no responders": nobody serves the subject now (a leader election).
-    if (!error && msg && msg.data.length === 0 && msg.headers?.code === 503) error = new NoRespondersError(`no responders on ${waiting.subject}`);
+    if (!error && msg && msg.data.length === 0 && msg.headers?.code === 503) error = new NoRespondersError(waiting.subject);
     if (error || !msg) waiting.reject(error);
     else waiting.resolve(msg);
   }

@@ -5,7 +5,8 @@
 //
 //   .tmp/packed/<run>/nats/node_modules/rustqueue/   the installed tarball
 //   .tmp/packed/<run>/nats/node_modules/@nats-io/    the clients
-//   .tmp/packed/<run>/nats/cases/                    tests/nats/cases/, and assert.js
+//   .tmp/packed/<run>/nats/cases/                    tests/nats/cases/, assert.js and
+//                                                    tests/conformance/queue-cases.js (as local-queue-cases.js)
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packedProject, packedRoot, repo } from "../support/packed-project.js";
@@ -21,6 +22,8 @@ export async function natsProject() {
   cpSync(join(repo, "node_modules/@nats-io"), join(dir, "node_modules/@nats-io"), { recursive: true, dereference: true });
   cpSync(join(repo, "tests/nats/cases"), join(dir, "cases"), { recursive: true });
   cpSync(join(project, "harness/assert.js"), join(dir, "cases/assert.js"));
+  // The local queue's cases, for what both queues must print alike (the original's log lines).
+  cpSync(join(repo, "tests/conformance/queue-cases.js"), join(dir, "cases/local-queue-cases.js"));
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({
     name: "rustqueue-nats-test",
     private: true,

@@ -3,6 +3,8 @@
 // is "rustqueue", nats is "rustqueue/nats", connect() opens a new connection to
 // the suite's server (closed after the case) and name() gives an unused queue name.
 
+import { EXAMPLE_1_LOG } from "./local-queue-cases.js";
+
 const decoder = new TextDecoder();
 const text = (bytes) => decoder.decode(bytes);
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,17 +30,6 @@ async function rejectsType(t, promise, type) {
   }
   t.assert.unreachable(`expected a ${type.name}`);
 }
-
-/** The original's example 1 in the kernel log: three writes, three reads. */
-const EXAMPLE_1_LOG = [
-  "rustqueue: module loaded (capacity 16 messages)",
-  "rustqueue: enqueued 14 bytes (1 in queue)",
-  "rustqueue: enqueued 15 bytes (2 in queue)",
-  "rustqueue: enqueued 14 bytes (3 in queue)",
-  "rustqueue: dequeued (2 remaining)",
-  "rustqueue: dequeued (1 remaining)",
-  "rustqueue: dequeued (0 remaining)",
-];
 
 /** A consumer written against the shared WaitingQueue interface only. */
 async function collect(queue, count) {
