@@ -4,10 +4,12 @@
 // one durable pull consumer and takes one message at a time, acknowledged and
 // confirmed before it is handed over (reading.ts); every write carries an id, so
 // a retry after a timeout or a leader change is dropped by the server if the
-// first try landed (writing.ts).
+// first try landed (writing.ts). The ids are the client's nuids: a random prefix
+// drawn on first use (workerd allows no random values at module scope), then a
+// sequence, unique within the server's duplicate window.
 
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import { type NatsConnection, nuid } from "@nats-io/nats-core";
 import { describe, integerOption, type MessageData, optionsObject } from "../input.js";
 import { QueueError } from "../queue-error.js";
 import { deadlineOf, type WaitOptions } from "../wait-options.js";
@@ -19,7 +21,7 @@ import { FOREVER, REQUEST_TIMEOUT_MS, RETRY_LIMIT_MS, retrying } from "./retry.j
 import { Session } from "./session.js";
 import { deleteQueue, HEADER_ROOM, openQueue, sealQueue, storedCount } from "./setup.js";
 import { readableFrom, writableTo } from "./streams.js";
-import { logEnqueued, messageCopy, nextMessageId, publish } from "./writing.js";
+import { logEnqueued, messageCopy, publish } from "./writing.js";
 
 export interface NatsQueueOptions {
   /** The queue's name on the server: 1 to 64 letters, digits, "_" or "-". */
@@ -120,7 +122,7 @@ export class NatsQueue implements WaitingQueue {
   async write(data: MessageData): Promise<number> {
     const session = this.#session;
     const bytes = messageCopy(session, data, "write");
-    if (!(await publish(session, bytes, nextMessageId(), "write", FOREVER))) {
+    if (!(await publish(session, bytes, nuid.next(), "write", FOREVER))) {
       session.emit("queue full, rejecting write");
       throw new QueueError("ENOSPC", `queue "${this.name}" full (${this.capacity} of ${this.capacity} messages)`);
     }
@@ -132,7 +134,7 @@ export class NatsQueue implements WaitingQueue {
   async tryWrite(data: MessageData): Promise<boolean> {
     const session = this.#session;
     const bytes = messageCopy(session, data, "tryWrite");
-    if (!(await publish(session, bytes, nextMessageId(), "tryWrite", FOREVER))) {
+    if (!(await publish(session, bytes, nuid.next(), "tryWrite", FOREVER))) {
       session.emit("queue full, rejecting write");
       return false;
     }
@@ -164,7 +166,7 @@ export class NatsQueue implements WaitingQueue {
     const deadline = deadlineOf(options, "send", true);
     const bytes = messageCopy(session, data, "send");
     // One id for every try: a try that landed unseen makes the next a duplicate the server drops.
-    const id = nextMessageId();
+    const id = nuid.next();
     const hints = session.takenHints;
     let backoff = 10;
     // A write refused as full costs a round trip: skip it while the hints say the

@@ -12,18 +12,6 @@ import { storedCount } from "./setup.js";
 
 const encoder = new TextEncoder();
 
-/**
- * Write ids: random per process, then a counter; unique within the server's
- * duplicate window. The random part is drawn on first use: workerd refuses
- * random values at module scope.
- */
-let idPrefix: string | undefined;
-let idCounter = 0;
-export function nextMessageId(): string {
-  idPrefix ??= Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(36).padStart(2, "0")).join("");
-  return `${idPrefix}${(idCounter++).toString(36)}`;
-}
-
 /** The message's bytes, copied (the caller may reuse its buffer at once), and checked against the limit. */
 export function messageCopy(session: Session, data: MessageData, method: string): Uint8Array<ArrayBuffer> {
   const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(messageBytes(data, method));
