@@ -8,6 +8,7 @@ import { LARGEST_CAPACITY, LARGEST_MESSAGE_SIZE } from "./generated/core-constan
 import { handleMemory, makeHandle, type QueueHandle } from "./handle.js";
 import { inspectCustom, summary } from "./inspect.js";
 import { describe, destinationBytes, integerOption, lengthOf, type MessageData, messageBytes, notDetached, optionsObject } from "./input.js";
+import { MessageIterator } from "./message-iterator.js";
 import { ATTACH_OPTION_NAMES, type AttachOptions, DEFAULT_ABANDON_AFTER_MS, logOption, type MessageQueueOptions, OPTION_NAMES } from "./queue-options.js";
 import { QueueError } from "./queue-error.js";
 import { QueueReader } from "./queue-reader.js";
@@ -219,6 +220,11 @@ export class MessageQueue implements WaitingQueue {
   send(data: MessageData, options?: WaitOptions): Promise<number> {
     try {
       const deadline = deadlineOf(options, "send", true);
+      if (!deadline.signal?.aborted) {
+        // Room at once: no waiting loop, nor the closure it takes.
+        const written = this.#put(data, "send");
+        if (written >= 0) return Promise.resolve(written);
+      }
       return awaitOn(() => this.#putOrAgain(data, "send"), this.#ring.taken, deadline, "send");
     } catch (error) {
       return Promise.reject(error);
@@ -232,6 +238,9 @@ export class MessageQueue implements WaitingQueue {
    */
   sendSync(data: MessageData, options?: Omit<WaitOptions, "signal">): number {
     const deadline = deadlineOf(options, "sendSync", false);
+    // Room at once: no waiting loop, nor the closure it takes.
+    const written = this.#put(data, "sendSync");
+    if (written >= 0) return written;
     return blockOn(() => this.#putOrAgain(data, "sendSync"), this.#ring.taken, deadline, "sendSync");
   }
 
@@ -272,6 +281,9 @@ export class MessageQueue implements WaitingQueue {
   receiveIntoSync(buffer: ArrayBufferView, options?: Omit<WaitOptions, "signal">): number | null {
     const destination = destinationBytes(buffer, "receiveIntoSync");
     const deadline = deadlineOf(options, "receiveIntoSync", false);
+    // A message there at once: no waiting loop, nor the closure it takes.
+    const length = this.#readInto(destination, "receiveIntoSync");
+    if (length !== null) return length;
     return blockOn(() => this.#orAgain(this.#readInto(destination, "receiveIntoSync")), this.#ring.written, deadline, "receiveIntoSync");
   }
 
@@ -279,13 +291,14 @@ export class MessageQueue implements WaitingQueue {
    * Every message decoded as UTF-8, until the queue is closed and drained, waiting
    * for each: `for await (const text of q.texts())`. Options apply to each wait.
    */
-  async *texts(options?: WaitOptions): AsyncGenerator<string, void, undefined> {
-    for (let text; (text = await this.receiveText(options)) !== null;) yield text;
+  texts(options?: WaitOptions): AsyncGenerator<string, void, undefined> {
+    // With options, every step goes through receiveText, which checks them.
+    return new MessageIterator(() => this.receiveText(options), options === undefined ? this.#takeText : undefined);
   }
 
   /** Every message until the queue is closed and drained, waiting for each. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>, void, undefined> {
-    for (let message; (message = await this.receive()) !== null;) yield message;
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>, void, undefined> {
+    return new MessageIterator(() => this.receive(), this.#takeMessage);
   }
 
   /**

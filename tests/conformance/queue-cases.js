@@ -483,6 +483,72 @@ export const queueCases = [
     assert.equal(texts, ["one", "twö"]);
   }],
 
+  ["for await's iterator answers next() calls made at once in the order they were made, waiting when the queue is empty", async (lib, assert) => {
+    const q = new lib.MessageQueue();
+    q.write("one");
+    const messages = q[Symbol.asyncIterator]();
+    const answers = [messages.next(), messages.next(), messages.next(), messages.next()];
+    q.write("two");
+    await Promise.resolve();
+    q.write("three");
+    q.close();
+    const settled = await Promise.all(answers);
+    assert.equal(settled.map((r) => (r.done ? "done" : text(r.value))), ["one", "two", "three", "done"]);
+    assert.equal(await messages.next(), { value: undefined, done: true });
+  }],
+
+  ["return() ends for await's iterator and leaves the queue's messages in the queue; a break does the same", async (lib, assert) => {
+    const q = new lib.MessageQueue();
+    for (const word of ["a", "b", "c", "d"]) q.write(word);
+    const messages = q[Symbol.asyncIterator]();
+    assert.is(messages[Symbol.asyncIterator](), messages);
+    assert.is(text((await messages.next()).value), "a");
+    assert.equal(await messages.return(), { value: undefined, done: true });
+    assert.equal(await messages.next(), { value: undefined, done: true });
+    for await (const message of q) {
+      assert.is(text(message), "b");
+      break;
+    }
+    assert.is(q.length, 2);
+    assert.is(q.readText(), "c");
+  }],
+
+  ["throw() rejects with its error and ends the iterator; an error of the queue's does the same", async (lib, assert) => {
+    const q = new lib.MessageQueue();
+    q.write("kept");
+    const messages = q[Symbol.asyncIterator]();
+    const reason = new Error("stop here");
+    let error = await messages.throw(reason).catch((e) => e);
+    assert.is(error, reason);
+    assert.equal(await messages.next(), { value: undefined, done: true });
+    // Bad options reach receiveText at the first step, as a generator's body would.
+    const texts = q.texts({ timeout: -1 });
+    error = await texts.next().catch((e) => e);
+    assert.ok(error instanceof RangeError, String(error));
+    assert.equal(await texts.next(), { value: undefined, done: true });
+    assert.is(q.readText(), "kept");
+  }],
+
+  ["texts() with a timeout rejects ETIMEDOUT when nothing comes, and the next call is done", async (lib, assert) => {
+    const q = new lib.MessageQueue();
+    q.write("first");
+    const texts = q.texts({ timeout: 10 });
+    assert.equal(await texts.next(), { value: "first", done: false });
+    const error = await texts.next().catch((e) => e);
+    assert.is(error.code, "ETIMEDOUT");
+    assert.equal(await texts.next(), { value: undefined, done: true });
+  }],
+
+  ["for await's iterator is disposable where the runtime has Symbol.asyncDispose, as a generator is", async (lib, assert) => {
+    if (typeof Symbol.asyncDispose !== "symbol" || !(Symbol.asyncDispose in (async function* () {})())) return;
+    const q = new lib.MessageQueue();
+    q.write("left");
+    const messages = q[Symbol.asyncIterator]();
+    await messages[Symbol.asyncDispose]();
+    assert.equal(await messages.next(), { value: undefined, done: true });
+    assert.is(q.length, 1);
+  }],
+
   ["producers that all finish before one close lose nothing: consumers drain and stop", async (lib, assert) => {
     const q = new lib.MessageQueue({ capacity: 4 });
     const produce = async (name) => {

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 /** Starts `node cases/process-worker.js ...args` in `dir`; `.events` fills as it reports, `.exited` resolves with its code. */
 export function startWorker(dir, args, { timeoutMs = 120_000 } = {}) {
   const child = spawn(process.execPath, ["cases/process-worker.js", ...args.map(String)], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  const worker = { child, events: [], stderr: "", listeners: [] };
+  const worker = { child, args, events: [], stderr: "", listeners: [] };
   let buffered = "";
   child.stdout.on("data", (chunk) => {
     buffered += chunk;

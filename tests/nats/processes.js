@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as assert from "uvu/assert";
 import { connect } from "@nats-io/transport-node";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { audit, startWorker } from "./children.js";
 import { natsProject } from "./project.js";
 import { repo } from "../support/packed-project.js";
@@ -43,8 +44,7 @@ test("4 producer and 4 consumer processes: each message received once, in order 
     const producers = ["p1", "p2", "p3", "p4"].map((id) => startWorker(dir, ["produce", server.url, name, id, 150]));
     const consumers = Array.from({ length: 4 }, () => startWorker(dir, ["consume", server.url, name, 60]));
     const codes = await Promise.all(producers.map((p) => p.exited));
-    const report = () => [...producers, ...consumers].map((w, i) => `process ${i}: ${JSON.stringify(w.events.slice(-3))} ${w.stderr.slice(-600)}`).join("\n");
-    assert.equal(codes, [0, 0, 0, 0], report());
+    if (codes.some((code) => code !== 0)) assert.unreachable(`producers exited ${codes}\n${await stateOf(server, name, [...producers, ...consumers])}`);
     // A writer still sending from another process when the queue is closed here gets EPIPE.
     const late = startWorker(dir, ["write-until-closed", server.url, name, "late", 30]);
     await late.waitFor((e) => e.acked === 2);
@@ -95,6 +95,31 @@ test("a receive waiting in another process while the server restarts gets the ne
     await server.stop();
   }
 });
+
+/**
+ * What a failed many-process test saw: each process's counts, its last events
+ * and stderr, and the server's view of the queue's stream and consumer.
+ */
+async function stateOf(server, name, workers) {
+  const lines = workers.map((w, i) => {
+    const acked = w.events.filter((e) => "acked" in e).length;
+    const got = w.events.filter((e) => e.got).length;
+    const lastT = Math.max(0, ...w.events.map((e) => e.t ?? 0));
+    return `process ${i} (${w.args.join(" ")}): ${acked} acked, ${got} got, last event ${lastT ? `${Date.now() - lastT} ms ago` : "never"}, exit ${w.child.exitCode}; last events ${JSON.stringify(w.events.slice(-3))}\n  stderr: ${w.stderr.slice(-800)}`;
+  });
+  try {
+    const nc = await connect({ servers: server.url });
+    const jsm = await jetstreamManager(nc);
+    const stream = await jsm.streams.info(`rustqueue_${name}`);
+    const consumer = await jsm.consumers.info(`rustqueue_${name}`, "readers");
+    lines.push(`stream: ${JSON.stringify(stream.state)}`);
+    lines.push(`consumer: ${JSON.stringify({ delivered: consumer.delivered, ack_floor: consumer.ack_floor, num_ack_pending: consumer.num_ack_pending, num_redelivered: consumer.num_redelivered, num_waiting: consumer.num_waiting, num_pending: consumer.num_pending })}`);
+    await nc.close();
+  } catch (error) {
+    lines.push(`the server's view: ${error}`);
+  }
+  return lines.join("\n");
+}
 
 /** A user allowed its own queue's subjects and JetStream API only (see docs/nats.md). */
 const user = (who, queue = who, { write = true, read = true } = {}) => `{ user: ${who}, password: ${who}-pw, permissions: {
