@@ -21,8 +21,11 @@ export type Attempt<T> = () => T | typeof AGAIN;
  * that may block looks for about as long as a wake-up can cost; an event loop,
  * which must not be held up (timers, I/O), for less. Each side of each queue
  * adapts within that (`ChangeSignal.spinMs`): looking that found work doubles the
- * next look, looking in vain halves it, down to SPIN_MS_LEAST. So a producer and
- * a consumer keeping pace rarely sleep, while threads that outnumber the cores
+ * next look, looking in vain halves it, down to SPIN_MS_LEAST, and so does a sleep
+ * woken within SHORT_SLEEP longest looks (looking longer would have found the
+ * change without it). So a producer and a consumer keeping pace rarely sleep, and
+ * a pause of the other side's (a collection, a preemption) that halved the look
+ * does not leave it short, while threads that outnumber the cores
  * (whose partner is not running, so looking is in vain) soon look only briefly and
  * leave the cores to the others. A waiter on an idle queue looks again after
  * every slice of its sleep (50 ms, doubling up to 1 s while nothing changes),
@@ -31,6 +34,13 @@ export type Attempt<T> = () => T | typeof AGAIN;
 const SPIN_MS_BLOCKING = 0.05;
 const SPIN_MS_ASYNC = 0.02;
 const SPIN_MS_LEAST = 0.002;
+/**
+ * Side by side (1 → 1 workers at capacity 16, 14 B), 2 halved the sleeps per
+ * message and raised the median throughput by a third; a consumer of a trickle
+ * (a message every 0.05 to 0.5 ms) used as much CPU as without it. 4 doubled
+ * that consumer's CPU at a message every 0.05 ms.
+ */
+const SHORT_SLEEP = 2;
 
 /**
  * Waits a moment between two looks without touching the queue's memory, so that
@@ -106,7 +116,9 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
       const result = attempt();
       if (result !== AGAIN) return result;
       sleep.ms = Math.min(deadline.remaining(method), slice);
+      const asleepSince = performance.now();
       idle = (yield sleep) === false;
+      if (!idle && performance.now() - asleepSince < spinMs * SHORT_SLEEP) signal.spinMs = Math.min(signal.spinMs * 2, spinMs);
       slice = idle ? Math.min(slice * 2, LONGEST_SLICE_MS) : SLICE_MS;
     } finally {
       signal.done();
