@@ -17,11 +17,14 @@ export const AGAIN: unique symbol = Symbol("again");
 export type Attempt<T> = () => T | typeof AGAIN;
 
 /**
- * How long to keep looking before sleeping, at most, in milliseconds. A thread
- * that may block looks for about as long as a wake-up can cost; an event loop,
- * which must not be held up (timers, I/O), for less. Each side of each queue
- * adapts within that (`ChangeSignal.spinMs`): looking that found work doubles the
- * next look, looking in vain halves it, down to SPIN_MS_LEAST, and so does a sleep
+ * How long to keep looking before sleeping, at most, in milliseconds: about as
+ * long as a wake-up costs. An event loop looks as long as a thread that may block:
+ * 50 µs holds up its timers and I/O by no more than that, and side by side (a
+ * worker's sendSync to Node's main thread's `for await`, capacity 16) it moved
+ * 1.4× the messages that 20 µs did, while a main thread receiving a message every
+ * 0.05 to 0.5 ms used as much CPU with either. Each side of each queue adapts
+ * within that (`ChangeSignal.spinMs`): looking that found work doubles the next
+ * look, looking in vain halves it, down to SPIN_MS_LEAST, and so does a sleep
  * woken within SHORT_SLEEP longest looks (looking longer would have found the
  * change without it). So a producer and a consumer keeping pace rarely sleep, and
  * a pause of the other side's (a collection, a preemption) that halved the look
@@ -31,8 +34,7 @@ export type Attempt<T> = () => T | typeof AGAIN;
  * every slice of its sleep (50 ms, doubling up to 1 s while nothing changes),
  * for well under 1% of a core.
  */
-const SPIN_MS_BLOCKING = 0.05;
-const SPIN_MS_ASYNC = 0.02;
+const SPIN_MS = 0.05;
 const SPIN_MS_LEAST = 0.002;
 /**
  * Side by side (1 → 1 workers at capacity 16, 14 B), 2 halved the sleeps per
@@ -60,9 +62,12 @@ const pause: (iterations: number) => void = atomicsPause
  * lost with a thread terminated between its publish and its notify costs a
  * little latency, never a hang. While the queue stays idle, each slice that ran
  * out with no change doubles the next, up to LONGEST_SLICE_MS:
- * every wake-up of a sleeping thread costs CPU, on this project's virtual
- * machine 1 to 3 ms of it (a plain Atomics.wait that times out, 1 to 2 ms), so
- * 50 ms slices came to 2 to 3% of a core for two idle waiters. Only a blocking
+ * every wake-up of a sleeping thread costs CPU, and on this project's virtual
+ * machine much of it: a waiter here used 0.3 to 1 ms of CPU per slice that ran
+ * out (a plain Atomics.wait in a loop, 0.07 to 0.15 ms), since code run just
+ * after a long sleep runs slowly there (a loop of 1000 additions took 0.3 ms
+ * after a 200 ms sleep), so fixed 50 ms slices came to 2 to 3% of a core for
+ * two idle waiters. Only a blocking
  * waiter learns that its slice ran out; an awaiting one keeps the first slice,
  * which matters: a Node main thread consuming with `receive` at capacity 16 ran
  * a quarter to a third slower with 100 ms slices than with 50 (bench, side by
@@ -79,18 +84,18 @@ interface Sleep {
 
 /**
  * Tries `attempt` again and again for up to the signal's spin time (at most
- * `mostMs`), backing off exponentially between tries, and adapts that time to
+ * SPIN_MS), backing off exponentially between tries, and adapts that time to
  * whether looking paid off.
  */
-function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, mostMs: number): T | typeof AGAIN {
-  const budget = Math.min(signal.spinMs, mostMs);
+function spin<T>(attempt: Attempt<T>, signal: ChangeSignal): T | typeof AGAIN {
+  const budget = Math.min(signal.spinMs, SPIN_MS);
   if (budget <= 0) return AGAIN;
   const until = performance.now() + budget;
   for (let backoff = 1; ; backoff = Math.min(backoff * 2, 64)) {
     pause(backoff);
     const result = attempt();
     if (result !== AGAIN) {
-      signal.spinMs = Math.min(budget * 2, mostMs);
+      signal.spinMs = Math.min(budget * 2, SPIN_MS);
       return result;
     }
     if (performance.now() >= until) {
@@ -100,7 +105,7 @@ function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, mostMs: number): T |
   }
 }
 
-function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string, spinMs: number): Generator<Sleep, T, boolean | undefined> {
+function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): Generator<Sleep, T, boolean | undefined> {
   const sleep: Sleep = { seen: 0, ms: 0 };
   /** The last sleep ran its whole slice with no change: the queue is idle, so do not look again before sleeping. */
   let idle = false;
@@ -108,7 +113,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
   let slice = SLICE_MS;
   for (;;) {
     if (deadline.timeout > 0 && !idle) {
-      const result = spin(attempt, signal, spinMs);
+      const result = spin(attempt, signal);
       if (result !== AGAIN) return result;
     }
     sleep.seen = signal.prepare();
@@ -118,7 +123,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
       sleep.ms = Math.min(deadline.remaining(method), slice);
       const asleepSince = performance.now();
       idle = (yield sleep) === false;
-      if (!idle && performance.now() - asleepSince < spinMs * SHORT_SLEEP) signal.spinMs = Math.min(signal.spinMs * 2, spinMs);
+      if (!idle && performance.now() - asleepSince < SPIN_MS * SHORT_SLEEP) signal.spinMs = Math.min(signal.spinMs * 2, SPIN_MS);
       slice = idle ? Math.min(slice * 2, LONGEST_SLICE_MS) : SLICE_MS;
     } finally {
       signal.done();
@@ -137,7 +142,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
 export function blockOn<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): T {
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method, SPIN_MS_BLOCKING);
+  const steps = waitLoop(attempt, signal, deadline, method);
   let step = steps.next();
   while (!step.done) step = steps.next(signal.waitSync(step.value.seen, step.value.ms));
   return step.value;
@@ -149,7 +154,7 @@ export async function awaitOn<T>(attempt: Attempt<T>, signal: ChangeSignal, dead
   if (deadline.signal?.aborted) throw deadline.signal.reason;
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method, SPIN_MS_ASYNC);
+  const steps = waitLoop(attempt, signal, deadline, method);
   try {
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;
