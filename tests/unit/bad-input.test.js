@@ -9,6 +9,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as release from "rustqueue";
 import * as debug from "rustqueue/debug";
+import { spawnSync } from "node:child_process";
 import { badInputRows, KEPT, SHAPE } from "./bad-inputs.js";
 
 const encoder = new TextEncoder();
@@ -214,6 +215,23 @@ for (const [build, lib] of [["release", release], ["debug", debug]]) {
     test.run();
   }
 }
+
+// The bindings remember the last array a caller passed, so the very first call of a
+// process is a case of its own: nothing remembered yet must not match a bad input.
+const first = suite("bad input as a process's first call");
+for (const [call, expected] of [
+  ["write(null)", "write: expected a Uint8Array, another ArrayBufferView, an ArrayBuffer or a string, got null"],
+  ["readInto(null)", "readInto: expected a Uint8Array (or another ArrayBufferView) to copy into, got null"],
+  ["readInto(undefined)", "readInto: expected a Uint8Array (or another ArrayBufferView) to copy into, got undefined"],
+]) {
+  first(`${call} in a fresh process throws the queue's own TypeError`, () => {
+    const script = `import { MessageQueue } from "rustqueue";
+      try { new MessageQueue().${call}; } catch (error) { console.log(JSON.stringify([error.constructor.name, error.message])); }`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(JSON.parse(run.stdout), ["TypeError", expected], run.stderr);
+  });
+}
+first.run();
 
 const after = suite("bad input table");
 after("every row ran", () => {
