@@ -138,7 +138,7 @@ export function notDetached(bytes: Uint8Array, method: string, what: "view" | "b
 export function destinationBytes(buffer: unknown, method: string): Uint8Array {
   // The common case: the same array as last time, a real Uint8Array then and so now (what an
   // object is never changes, whatever properties it is given). JavaScriptCore's kind accessor
-  // costs three times its length accessor; this saves Bun 15 ns a read.
+  // costs three times its length accessor; this saved Bun 5 ns of 78 a message.
   if (buffer === lastDestination) return buffer as Uint8Array;
   let bytes: Uint8Array;
   if (typedArrayKind.call(buffer) === "Uint8Array") {
