@@ -18,11 +18,20 @@ export type Attempt<T> = () => T | typeof AGAIN;
 
 /**
  * How long to keep looking before sleeping, at most, in milliseconds: about as
- * long as a wake-up costs. An event loop looks as long as a thread that may block:
- * 50 µs holds up its timers and I/O by no more than that, and side by side (a
- * worker's sendSync to Node's main thread's `for await`, capacity 16) it moved
- * 1.4× the messages that 20 µs did, while a main thread receiving a message every
- * 0.05 to 0.5 ms used as much CPU with either. Each side of each queue adapts
+ * long as a wake-up costs, since a look that runs out is followed by one.
+ *
+ * A thread that blocks looks for 30 µs. In ping-pong (one message in flight
+ * between two workers) the slowest 1% of round trips took the whole look and
+ * then a wake-up: their time followed the bound (side by side, p99 70 µs at
+ * 20 or 30 µs, 90 to 100 at 50, 170 at 100, 300 at 200; postMessage's 80),
+ * while 1 → 1 throughput at capacity 16 was the same at 30 µs as at 50.
+ *
+ * An event loop looks for 50 µs, which holds up its timers and I/O by no more
+ * than that: side by side (a worker's sendSync to Node's main thread's `for
+ * await`, capacity 16) it moved 1.4× the messages that 20 µs did, while a main
+ * thread receiving a message every 0.05 to 0.5 ms used as much CPU with either.
+ *
+ * Each side of each queue adapts
  * within that (`ChangeSignal.spinMs`): looking that found work doubles the next
  * look, looking in vain halves it, down to SPIN_MS_LEAST, and so does a sleep
  * woken within SHORT_SLEEP longest looks (looking longer would have found the
@@ -34,7 +43,8 @@ export type Attempt<T> = () => T | typeof AGAIN;
  * every slice of its sleep (50 ms, doubling up to 1 s while nothing changes),
  * for well under 1% of a core.
  */
-const SPIN_MS = 0.05;
+const BLOCKING_SPIN_MS = 0.03;
+const EVENT_LOOP_SPIN_MS = 0.05;
 const SPIN_MS_LEAST = 0.002;
 /**
  * Side by side (1 → 1 workers at capacity 16, 14 B), 2 halved the sleeps per
@@ -84,18 +94,18 @@ interface Sleep {
 
 /**
  * Tries `attempt` again and again for up to the signal's spin time (at most
- * SPIN_MS), backing off exponentially between tries, and adapts that time to
+ * `longestMs`), backing off exponentially between tries, and adapts that time to
  * whether looking paid off.
  */
-function spin<T>(attempt: Attempt<T>, signal: ChangeSignal): T | typeof AGAIN {
-  const budget = Math.min(signal.spinMs, SPIN_MS);
+function spin<T>(attempt: Attempt<T>, signal: ChangeSignal, longestMs: number): T | typeof AGAIN {
+  const budget = Math.min(signal.spinMs, longestMs);
   if (budget <= 0) return AGAIN;
   const until = performance.now() + budget;
   for (let backoff = 1; ; backoff = Math.min(backoff * 2, 64)) {
     pause(backoff);
     const result = attempt();
     if (result !== AGAIN) {
-      signal.spinMs = Math.min(budget * 2, SPIN_MS);
+      signal.spinMs = Math.min(budget * 2, longestMs);
       return result;
     }
     if (performance.now() >= until) {
@@ -105,7 +115,7 @@ function spin<T>(attempt: Attempt<T>, signal: ChangeSignal): T | typeof AGAIN {
   }
 }
 
-function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): Generator<Sleep, T, boolean | undefined> {
+function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string, longestSpinMs: number): Generator<Sleep, T, boolean | undefined> {
   const sleep: Sleep = { seen: 0, ms: 0 };
   /** The last sleep ran its whole slice with no change: the queue is idle, so do not look again before sleeping. */
   let idle = false;
@@ -113,7 +123,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
   let slice = SLICE_MS;
   for (;;) {
     if (deadline.timeout > 0 && !idle) {
-      const result = spin(attempt, signal);
+      const result = spin(attempt, signal, longestSpinMs);
       if (result !== AGAIN) return result;
     }
     sleep.seen = signal.prepare();
@@ -123,7 +133,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
       sleep.ms = Math.min(deadline.remaining(method), slice);
       const asleepSince = performance.now();
       idle = (yield sleep) === false;
-      if (!idle && performance.now() - asleepSince < SPIN_MS * SHORT_SLEEP) signal.spinMs = Math.min(signal.spinMs * 2, SPIN_MS);
+      if (!idle && performance.now() - asleepSince < longestSpinMs * SHORT_SLEEP) signal.spinMs = Math.min(signal.spinMs * 2, longestSpinMs);
       slice = idle ? Math.min(slice * 2, LONGEST_SLICE_MS) : SLICE_MS;
     } finally {
       signal.done();
@@ -142,7 +152,7 @@ function* waitLoop<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadl
 export function blockOn<T>(attempt: Attempt<T>, signal: ChangeSignal, deadline: Deadline, method: string): T {
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method);
+  const steps = waitLoop(attempt, signal, deadline, method, BLOCKING_SPIN_MS);
   let step = steps.next();
   while (!step.done) step = steps.next(signal.waitSync(step.value.seen, step.value.ms));
   return step.value;
@@ -154,7 +164,7 @@ export async function awaitOn<T>(attempt: Attempt<T>, signal: ChangeSignal, dead
   if (deadline.signal?.aborted) throw deadline.signal.reason;
   const first = attempt();
   if (first !== AGAIN) return first;
-  const steps = waitLoop(attempt, signal, deadline, method);
+  const steps = waitLoop(attempt, signal, deadline, method, EVENT_LOOP_SPIN_MS);
   try {
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;
