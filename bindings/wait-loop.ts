@@ -22,14 +22,16 @@ export type Attempt<T> = () => T | typeof AGAIN;
  *
  * A thread that blocks looks for 30 µs. In ping-pong (one message in flight
  * between two workers) the slowest 1% of round trips took the whole look and
- * then a wake-up: their time followed the bound (side by side, p99 70 µs at
- * 20 or 30 µs, 90 to 100 at 50, 170 at 100, 300 at 200; postMessage's 80),
- * while 1 → 1 throughput at capacity 16 was the same at 30 µs as at 50.
+ * then a wake-up, so their time followed the bound. Side by side on a 2-core
+ * AMD EPYC (2026-12-06), p99 was 70 µs at 20 or 30 µs, 90 to 100 at 50, 170 at
+ * 100 and 300 at 200 (postMessage's 80), while 1 → 1 throughput at capacity 16
+ * was the same at 30 µs as at 50.
  *
  * An event loop looks for 50 µs, which holds up its timers and I/O by no more
- * than that: side by side (a worker's sendSync to Node's main thread's `for
- * await`, capacity 16) it moved 1.4× the messages that 20 µs did, while a main
- * thread receiving a message every 0.05 to 0.5 ms used as much CPU with either.
+ * than that. Side by side on a 2-core Intel Xeon (2026-11-29), a worker's
+ * sendSync to Node's main thread's `for await` at capacity 16 moved 1.4× the
+ * messages that 20 µs did, while a main thread receiving a message every 0.05
+ * to 0.5 ms used as much CPU with either.
  *
  * Each side of each queue adapts
  * within that (`ChangeSignal.spinMs`): looking that found work doubles the next
